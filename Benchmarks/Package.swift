@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+//
+// ReaderBench's benchmarks, in a nested package so package-benchmark stays out of the
+// library's dependency graph. Run from the project root:
+//
+//   swift package --package-path Benchmarks benchmark
+//
+// CI gates on allocation counts only (wall-clock on shared 2-core machines varies by tens of
+// percent); see scripts/test and Benchmarks/Thresholds/.
+
+import PackageDescription
+
+let package = Package(
+    name: "readerbench-benchmarks",
+    platforms: [.macOS("26.0")],
+    dependencies: [
+        .package(name: "readerbench", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "APDUBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "APDU", package: "readerbench"),
+            ],
+            path: "Benchmarks/APDUBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "TLVBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BERTLV", package: "readerbench"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Benchmarks/TLVBenchmarks",
+            resources: [.copy("Fixtures")],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableExperimentalFeature("Lifetimes"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,156 @@
+// MARK: - Reader
+
+/// Reads BER-TLV objects one after another from borrowed bytes, without copying them.
+///
+/// A reader covers one level: the top-level objects of an input, or the children of one
+/// constructed object (``TLVNode/children``). Each ``next()`` returns a ``TLVNode`` whose `value`
+/// is a span into the same memory, so walking a 1.5 KB certificate allocates nothing. Offsets in
+/// nodes and errors are absolute (counted from the start of the input the first reader was made
+/// over), whatever the depth.
+///
+/// The reader checks each header and that its value fits in the level; it does not look inside
+/// values until asked to (``TLV/validate(_:mode:maxDepth:)`` does that for a whole input).
+public struct TLVReader: ~Escapable {
+    /// The bytes of this level.
+    @usableFromInline let bytes: Span<UInt8>
+    /// Index of the next object in `bytes`.
+    @usableFromInline var position: Int
+    /// Absolute offset of `bytes[0]`.
+    @usableFromInline let base: Int
+    /// Depth of the objects this reader yields (0 at the top level).
+    @usableFromInline let depth: Int
+    /// How many levels may be read; a reader at `depth >= maxDepth` throws on its first object.
+    @usableFromInline let maxDepth: Int
+    /// DER checks on (`.der`) or off (`.ber`).
+    @usableFromInline let strict: Bool
+
+    /// A reader over the top-level objects of `bytes`.
+    ///
+    /// - Parameters:
+    ///   - mode: DER (default, for certificates) or lenient BER (for JPKI text-AP records).
+    ///   - maxDepth: how many levels of nesting are allowed; the top level is one. A certificate
+    ///     needs about six, the JPKI records two. The default, ``TLV/defaultMaxDepth``, leaves
+    ///     room while bounding the recursion of ``TLV/validate(_:mode:maxDepth:)``.
+    @inlinable
+    @_lifetime(copy bytes)
+    public init(_ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = TLV.defaultMaxDepth) {
+        self.init(bytes, base: 0, depth: 0, maxDepth: maxDepth, strict: mode == .der)
+    }
+
+    @inlinable
+    @_lifetime(copy bytes)
+    init(_ bytes: Span<UInt8>, base: Int, depth: Int, maxDepth: Int, strict: Bool) {
+        self.bytes = bytes
+        self.position = 0
+        self.base = base
+        self.depth = depth
+        self.maxDepth = maxDepth
+        self.strict = strict
+    }
+
+    /// The mode this reader (and the readers of its children) checks with.
+    @inlinable
+    public var mode: TLVMode { strict ? .der : .ber }
+
+    /// Absolute offset of the next object (or of the end, or of padding that ended the level).
+    @inlinable
+    public var offset: Int { base &+ position }
+
+    /// Absolute offset just past the bytes of this level.
+    @inlinable
+    public var endOffset: Int { base &+ bytes.count }
+
+    /// Whether every byte of this level has been read (padding skipped in BER mode counts).
+    @inlinable
+    public var isAtEnd: Bool { position >= bytes.count }
+
+    /// The bytes not read yet at this level: after ``next()`` returned nil in BER mode, the padding.
+    @inlinable
+    public var remainingBytes: Span<UInt8> {
+        @_lifetime(copy self)
+        get { bytes.extracting(droppingFirst: position) }
+    }
+
+    /// The next object at this level, or nil at the end of the level.
+    ///
+    /// In BER mode, nil is also returned where the rest of the level is only `00`/`FF` padding;
+    /// ``offset`` then names where the padding starts and ``remainingBytes`` holds it. After an
+    /// error the reader stays where it was, so calling again throws again.
+    @inlinable @inline(__always)
+    @_lifetime(copy self)
+    public mutating func next() throws(TLVError) -> TLVNode? {
+        let count = bytes.count
+        let start = position
+        if start >= count { return nil }
+        if !strict {
+            let first = bytes[unchecked: start]
+            if (first == 0x00 || first == 0xFF) && isPaddingToEnd(from: start) { return nil }
+        }
+        if depth >= maxDepth {
+            throw TLVError(
+                .depthExceeded, offset: base &+ start, value: maxDepth, limit: base &+ count,
+                limitIsInputEnd: depth == 0)
+        }
+        let header = try TLV.parseHeader(bytes, at: start, strict: strict, base: base, limitIsInputEnd: depth == 0)
+        let valueStart = header.valueStart
+        guard header.valueLength <= count &- valueStart else {
+            throw TLVError(
+                .valueBeyondEnd, offset: base &+ start, value: header.valueLength, limit: base &+ count,
+                limitIsInputEnd: depth == 0)
+        }
+        let valueEnd = valueStart &+ header.valueLength
+        position = valueEnd
+        return TLVNode(
+            tag: TLVTag(rawValue: header.tag),
+            offset: base &+ start,
+            headerLength: valueStart &- start,
+            value: bytes.extracting(unchecked: valueStart..<valueEnd),
+            depth: depth,
+            maxDepth: maxDepth,
+            strict: strict)
+    }
+
+    /// Whether `bytes[from...]` is all `00`/`FF`. Out of line: it only runs at a `00`/`FF` byte.
+    @inlinable
+    func isPaddingToEnd(from start: Int) -> Bool {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[unchecked: index]
+            if byte != 0x00 && byte != 0xFF { return false }
+            index &+= 1
+        }
+        return true
+    }
+
+    // MARK: - Looking things up
+
+    /// Skips objects at this level until one has `tag`, and returns it (nil if none has).
+    @inlinable
+    @_lifetime(copy self)
+    public mutating func next(withTag tag: TLVTag) throws(TLVError) -> TLVNode? {
+        while let node = try next() {
+            if node.tag == tag { return node }
+        }
+        return nil
+    }
+
+    /// Follows a path of tags down from this level: the first object tagged `path[0]`, then the
+    /// first of its children tagged `path[1]`, and so on. Returns nil if a step is missing, and
+    /// nil for an empty path.
+    ///
+    /// `[0xFF20, 0xDF22]` finds the name in the JPKI basic-information record. Siblings that are
+    /// skipped are only checked as far as their headers.
+    @inlinable
+    @_lifetime(copy self)
+    public mutating func find(path: Span<TLVTag>) throws(TLVError) -> TLVNode? {
+        guard !path.isEmpty, var node = try next(withTag: path[0]) else { return nil }
+        var step = 1
+        while step < path.count {
+            var children = node.children
+            guard let child = try children.next(withTag: path[step]) else { return nil }
+            node = child
+            step &+= 1
+        }
+        return node
+    }
+}

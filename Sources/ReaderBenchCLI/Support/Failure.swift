@@ -1,0 +1,26 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit codes the tool keeps to, so scripts can tell bad input from a failing reader.
+enum ExitStatus {
+    /// Malformed input: a TLV, APDU, hex string or file that cannot be read.
+    static let badInput: Int32 = 2
+    /// The environment failed: no pcscd, no reader, a reader error.
+    static let environment: Int32 = 3
+}
+
+/// Prints one line to standard error and exits with `status`: errors are sentences for people,
+/// never stack traces.
+func fail(_ message: String, status: Int32) -> ExitCode {
+    printError("readerbench: error: \(message)")
+    return ExitCode(status)
+}
+
+func printError(_ message: String) {
+    var line = message
+    line.append("\n")
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}

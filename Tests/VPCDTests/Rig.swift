@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// The project's convention for tests that need the PC/SC rig (pcscd with the vpcd readers).
+///
+/// They run when `READERBENCH_RIG` is set (scripts/test starts the rig and sets it to 1). Once
+/// asked for, a missing rig is a failure, not a skip: a CI job that meant to test the real stack
+/// must not pass by testing nothing.
+enum Rig {
+    /// The two readers Debian's vpcd configuration creates, by slot.
+    static let readers = ["Virtual PCD 00 00", "Virtual PCD 00 01"]
+
+    /// Whether rig tests were asked for (`READERBENCH_RIG` set to anything but empty or 0).
+    static var isRequested: Bool {
+        guard let value = ProcessInfo.processInfo.environment["READERBENCH_RIG"] else { return false }
+        return !value.isEmpty && value != "0"
+    }
+
+    /// The trait rig tests carry.
+    static var enabled: ConditionTrait {
+        .enabled(
+            if: isRequested,
+            "needs the virtual reader: scripts/virtual-reader start, then READERBENCH_RIG=1 swift test")
+    }
+
+    /// Why the rig is not usable.
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Fails the test unless `reader` is listed by PC/SC.
+    static func requireReader(_ reader: String) throws {
+        let listing = try run("/usr/bin/pcsc_scan", ["-r"], timeout: 5)
+        guard listing.output.contains(reader) else {
+            throw Unavailable(
+                description: "READERBENCH_RIG is set but PC/SC does not list '\(reader)' (pcsc_scan -r said: "
+                    + "\(listing.output.trimmingCharacters(in: .whitespacesAndNewlines))); start the rig with "
+                    + "scripts/virtual-reader start")
+        }
+    }
+
+    // MARK: - scriptor
+
+    /// What scriptor printed for one session.
+    struct ScriptorRun {
+        var status: Int32
+        var output: String
+
+        /// The responses, as the hex after each `< ` line (spaced, upper case, without meaning).
+        var responses: [String] {
+            output.split(separator: "\n").compactMap { line in
+                guard line.hasPrefix("< ") else { return nil }
+                let hex = line.dropFirst(2).split(separator: ":", maxSplits: 1).first ?? ""
+                return hex.trimmingCharacters(in: .whitespaces)
+            }
+        }
+    }
+
+    /// Sends `apdus` (hex, one per line) to the card in `reader` with pcsc-tools' scriptor.
+    static func scriptor(_ reader: String, _ apdus: [String]) throws -> ScriptorRun {
+        let result = try run(
+            "/usr/bin/scriptor", ["-r", reader], input: apdus.joined(separator: "\n") + "\n", timeout: 20)
+        return ScriptorRun(status: result.status, output: result.output)
+    }
+
+    /// Whether PC/SC can connect to a card in `reader` (scriptor with no commands).
+    static func cardPresent(in reader: String) throws -> Bool {
+        try scriptor(reader, []).status == 0
+    }
+
+    /// Polls `cardPresent` until it equals `present` or about `seconds` pass: vpcd polls every
+    /// 400 ms, so insertion and removal show up with that delay.
+    static func waitForCard(in reader: String, present: Bool, seconds: Double = 5) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if try cardPresent(in: reader) == present { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while Date() < deadline
+        return false
+    }
+
+    // MARK: - Subprocesses
+
+    /// Runs a tool to completion (killed after `timeout` seconds), returning status and combined output.
+    static func run(
+        _ tool: String, _ arguments: [String], input: String = "", timeout: Double
+    ) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let output = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
