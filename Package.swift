@@ -8,6 +8,8 @@
 //   card I/O        CardTransport (the one protocol every card source implements), PCSC,
 //                   VPCD (the card side of vsmartcard's virtual reader)
 //   measurement     Measurement (monotonic clock, HdrHistogram summaries)
+//   simulator       SimulatedCard (the pure card model), CardTiming (modelled card-side time),
+//                   Simulator (card + timing + faults, served through vpcd or in-process)
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
 //   the tool        ReaderBenchCLI (the `readerbench` executable)
 //
@@ -31,6 +33,9 @@ let package = Package(
         .library(name: "VPCD", targets: ["VPCD"]),
         .library(name: "CardCrypto", targets: ["CardCrypto"]),
         .library(name: "Measurement", targets: ["Measurement"]),
+        .library(name: "CardTiming", targets: ["CardTiming"]),
+        .library(name: "SimulatedCard", targets: ["SimulatedCard"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,24 +61,31 @@ let package = Package(
         .target(name: "CardIdentity", dependencies: ["HexCoding"]),
 
         // MARK: - Card I/O
-        .target(name: "CardTransport", dependencies: ["APDU"]),
+        .target(name: "CardTransport", dependencies: ["APDU", "Measurement"]),
         .target(name: "PCSC", dependencies: ["CPCSCLite", "APDU", "CardTransport", "CardIdentity"]),
         .target(name: "VPCD", dependencies: ["CardTransport", "HexCoding", "Measurement"]),
         .target(name: "CardCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "SimulatedCard", dependencies: ["APDU", "BERTLV", "CardCrypto"], exclude: ["Identity"]),
+        .target(name: "SimulatedCard", dependencies: ["APDU", "CardTransport", "CardCrypto"], exclude: ["Identity"]),
 
         // MARK: - Measurement
         .target(name: "Measurement", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
+        .target(name: "CardTiming", dependencies: ["Measurement"], resources: [.copy("Profiles")]),
+
+        // MARK: - The simulator: the card model, timing and faults served through vpcd or in-process
+        .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU"]),
 
         // MARK: - The tool
         .executableTarget(
             name: "ReaderBenchCLI",
             dependencies: [
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "Measurement",
+                "Simulator", "SimulatedCard", "CardTiming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: - Tests (one target per module, named for the module)
+        // What tests that need the real PC/SC rig share: the READERBENCH_RIG convention, scriptor.
+        .target(name: "RigSupport", path: "Tests/RigSupport"),
         .testTarget(name: "SystemLibrarySmokeTests", dependencies: ["CPCSCLite", "CLibUSB", "COpenSSL"]),
         .testTarget(name: "HexCodingTests", dependencies: ["HexCoding"]),
         .testTarget(
@@ -85,9 +97,12 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CardIdentityTests", dependencies: ["CardIdentity", "HexCoding"]),
         .testTarget(name: "CardTransportTests", dependencies: ["CardTransport", "APDU", "HexCoding"]),
-        .testTarget(name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD"]),
+        .testTarget(name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD", "RigSupport"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
-        .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding"]),
+        .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
+        .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),
+        .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -38,22 +38,27 @@ extension TLV {
     /// tail of `00`/`FF` padding is allowed (JPKI EFs are padded with `FF`); anything else after
     /// the object is still ``TLVError/Code/trailingBytes``. An empty input is
     /// ``TLVError/Code/truncatedTag`` at offset 0.
+    ///
+    /// `leafTags` names constructed tags whose values are not TLV. The JPKI my-number record
+    /// `FF10` is one: `FF` sets the constructed bit, but the value is 12 ASCII digits, so
+    /// descending into it fails (at offset 3, as ``TLVError/Code/valueBeyondEnd``). Pass
+    /// `leafTags: [0xFF10]` to check such a record.
     @discardableResult
     public static func validate(
-        _ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = defaultMaxDepth
+        _ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = defaultMaxDepth, leafTags: [TLVTag] = []
     ) throws(TLVError) -> TLVSummary {
-        try walk(bytes, mode: mode, maxDepth: maxDepth) { _, _ in }
+        try walk(bytes, mode: mode, maxDepth: maxDepth, leafTags: leafTags) { _, _ in }
     }
 
     /// Visits every object of the single object in `bytes` in document order (parent before
     /// children), with its depth and an escapable summary, checking as
-    /// ``validate(_:mode:maxDepth:)`` does.
+    /// ``validate(_:mode:maxDepth:leafTags:)`` does (`leafTags` are visited but not entered).
     ///
     /// Objects before an error have already been visited when it is thrown, so a printer can show
     /// the tree up to the problem and then the error.
     @discardableResult
     public static func walk(
-        _ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = defaultMaxDepth,
+        _ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = defaultMaxDepth, leafTags: [TLVTag] = [],
         _ visit: (_ depth: Int, _ node: TLVNodeInfo) -> Void
     ) throws(TLVError) -> TLVSummary {
         var reader = TLVReader(bytes, mode: mode, maxDepth: maxDepth)
@@ -65,9 +70,9 @@ extension TLV {
         }
         visit(0, root.info)
         nodeCount = 1
-        if root.isConstructed {
+        if root.isConstructed && (leafTags.isEmpty || !leafTags.contains(root.tag)) {
             var children = root.children
-            try walkLevel(&children, &nodeCount, &deepest, visit)
+            try walkLevel(&children, leafTags, &nodeCount, &deepest, visit)
         }
         let objectEnd = root.endOffset
         if !reader.isAtEnd && (mode == .der || !reader.isPaddingToEnd(from: reader.position)) {
@@ -76,19 +81,19 @@ extension TLV {
         return TLVSummary(nodeCount: nodeCount, deepestLevel: deepest, objectEnd: objectEnd)
     }
 
-    /// One level of ``walk(_:mode:maxDepth:_:)``; recursion depth is bounded by the reader's
+    /// One level of ``walk(_:mode:maxDepth:leafTags:_:)``; recursion depth is bounded by the reader's
     /// depth limit.
     static func walkLevel(
-        _ reader: inout TLVReader, _ nodeCount: inout Int, _ deepest: inout Int,
+        _ reader: inout TLVReader, _ leafTags: [TLVTag], _ nodeCount: inout Int, _ deepest: inout Int,
         _ visit: (_ depth: Int, _ node: TLVNodeInfo) -> Void
     ) throws(TLVError) {
         while let node = try reader.next() {
             visit(node.depth, node.info)
             nodeCount &+= 1
             if node.depth > deepest { deepest = node.depth }
-            if node.isConstructed {
+            if node.isConstructed && (leafTags.isEmpty || !leafTags.contains(node.tag)) {
                 var children = node.children
-                try walkLevel(&children, &nodeCount, &deepest, visit)
+                try walkLevel(&children, leafTags, &nodeCount, &deepest, visit)
             }
         }
     }
@@ -117,6 +122,7 @@ extension TLV {
     /// in `prefix`; bytes after the header are ignored.
     public static func header(ofPrefix prefix: Span<UInt8>, mode: TLVMode = .der) throws(TLVError) -> TLVHeader {
         let parsed = try parseHeader(prefix, at: 0, strict: mode == .der, base: 0, limitIsInputEnd: true)
-        return TLVHeader(tag: TLVTag(rawValue: parsed.tag), headerLength: parsed.valueStart, valueLength: parsed.valueLength)
+        return TLVHeader(
+            tag: TLVTag(rawValue: parsed.tag), headerLength: parsed.valueStart, valueLength: parsed.valueLength)
     }
 }

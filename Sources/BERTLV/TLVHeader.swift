@@ -64,7 +64,8 @@ extension TLV {
         index &+= 1
         var tag = UInt32(first)
         if first & 0x1F == 0x1F {
-            try parseLongTag(bytes, &index, &tag, strict: strict, start: start, base: base, limitIsInputEnd: limitIsInputEnd)
+            try parseLongTag(
+                bytes, &index, &tag, strict: strict, start: start, base: base, limitIsInputEnd: limitIsInputEnd)
         }
 
         guard index < count else {
@@ -84,8 +85,8 @@ extension TLV {
     }
 
     /// The high-tag-number form (`1F` in the first byte's low bits), kept out of line: the
-    /// common universal tags never need it, and a small inlined fast path walks faster.
-    @usableFromInline @inline(never)
+    /// common universal tags never need it.
+    @inlinable
     static func parseLongTag(
         _ bytes: Span<UInt8>, _ index: inout Int, _ tag: inout UInt32, strict: Bool, start: Int, base: Int,
         limitIsInputEnd: Bool
@@ -114,9 +115,8 @@ extension TLV {
         }
     }
 
-    /// The long length forms `81`...`84`; `80` (indefinite) and `85`... are rejected. Out of line
-    /// for the same reason as ``parseLongTag``: most objects in a certificate are short.
-    @usableFromInline @inline(never)
+    /// The long length forms `81`...`84`; `80` (indefinite) and `85`... are rejected.
+    @inlinable
     static func parseLongLength(
         _ bytes: Span<UInt8>, _ index: inout Int, _ lengthByte: UInt8, strict: Bool, lengthStart: Int, base: Int,
         limitIsInputEnd: Bool

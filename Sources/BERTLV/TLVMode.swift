@@ -13,7 +13,7 @@
 /// attacker controls). Nothing on the My Number Card read path uses indefinite lengths.
 public enum TLVMode: Hashable, Sendable {
     /// Distinguished Encoding Rules: minimal tags, minimal definite lengths, nothing after the
-    /// top-level object in ``TLV/validate(_:mode:maxDepth:)``.
+    /// top-level object in ``TLV/validate(_:mode:maxDepth:leafTags:)``.
     case der
     /// Lenient BER as card files need it: non-minimal tags and lengths are accepted, and a run of
     /// `00`/`FF` bytes that fills the rest of a level is padding (ISO/IEC 7816-4 allows `00` and

@@ -7,28 +7,32 @@
 public struct TLVNode: ~Escapable {
     /// The object's tag, e.g. `30` or `DF22`.
     public let tag: TLVTag
+    /// Header length, kept as 32 bits so that it shares a word with `tag` (at most 9 bytes).
+    @usableFromInline let packedHeaderLength: UInt32
     /// Absolute offset of the object's first (tag) byte.
     public let offset: Int
-    /// Bytes taken by the tag and length fields.
-    public let headerLength: Int
     /// The value bytes, borrowed from the input.
     public let value: Span<UInt8>
-    /// Nesting depth: 0 for top-level objects, 1 for their children, and so on.
-    public let depth: Int
-    @usableFromInline let maxDepth: Int
-    @usableFromInline let strict: Bool
+    /// Depth, depth limit and mode, inherited by ``children``.
+    @usableFromInline let level: TLVLevel
 
     @inlinable @inline(__always)
     @_lifetime(copy value)
-    init(tag: TLVTag, offset: Int, headerLength: Int, value: Span<UInt8>, depth: Int, maxDepth: Int, strict: Bool) {
+    init(tag: TLVTag, offset: Int, headerLength: Int, value: Span<UInt8>, level: TLVLevel) {
         self.tag = tag
+        self.packedHeaderLength = UInt32(truncatingIfNeeded: headerLength)
         self.offset = offset
-        self.headerLength = headerLength
         self.value = value
-        self.depth = depth
-        self.maxDepth = maxDepth
-        self.strict = strict
+        self.level = level
     }
+
+    /// Bytes taken by the tag and length fields (2 to 9).
+    @inlinable
+    public var headerLength: Int { Int(packedHeaderLength) }
+
+    /// Nesting depth: 0 for top-level objects, 1 for their children, and so on.
+    @inlinable
+    public var depth: Int { level.depth }
 
     /// The tag's class.
     @inlinable
@@ -62,8 +66,7 @@ public struct TLVNode: ~Escapable {
         @_lifetime(copy self)
         get {
             TLVReader(
-                isConstructed ? value : value.extracting(last: 0), base: valueOffset, depth: depth &+ 1,
-                maxDepth: maxDepth, strict: strict)
+                isConstructed ? value : value.extracting(last: 0), base: valueOffset, level: level.child)
         }
     }
 
@@ -78,8 +81,7 @@ public struct TLVNode: ~Escapable {
     public func encapsulated(droppingFirst prefix: Int = 0) -> TLVReader {
         let skipped = min(max(prefix, 0), value.count)
         return TLVReader(
-            value.extracting(droppingFirst: skipped), base: valueOffset &+ skipped, depth: depth &+ 1,
-            maxDepth: maxDepth, strict: strict)
+            value.extracting(droppingFirst: skipped), base: valueOffset &+ skipped, level: level.child)
     }
 
     /// An escapable summary of this node, for printing and storing.
@@ -93,7 +95,7 @@ public struct TLVNode: ~Escapable {
 
 /// Where an object is and what its header says, without borrowing the input.
 ///
-/// ``TLV/walk(_:mode:maxDepth:_:)`` hands these to its closure; the `readerbench tlv` tree
+/// ``TLV/walk(_:mode:maxDepth:leafTags:_:)`` hands these to its closure; the `readerbench tlv` tree
 /// printer slices the input with ``valueRange`` for its previews.
 public struct TLVNodeInfo: Hashable, Sendable {
     /// The object's tag.

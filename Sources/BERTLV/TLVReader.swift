@@ -9,7 +9,7 @@
 /// over), whatever the depth.
 ///
 /// The reader checks each header and that its value fits in the level; it does not look inside
-/// values until asked to (``TLV/validate(_:mode:maxDepth:)`` does that for a whole input).
+/// values until asked to (``TLV/validate(_:mode:maxDepth:leafTags:)`` does that for a whole input).
 public struct TLVReader: ~Escapable {
     /// The bytes of this level.
     @usableFromInline let bytes: Span<UInt8>
@@ -17,12 +17,9 @@ public struct TLVReader: ~Escapable {
     @usableFromInline var position: Int
     /// Absolute offset of `bytes[0]`.
     @usableFromInline let base: Int
-    /// Depth of the objects this reader yields (0 at the top level).
-    @usableFromInline let depth: Int
-    /// How many levels may be read; a reader at `depth >= maxDepth` throws on its first object.
-    @usableFromInline let maxDepth: Int
-    /// DER checks on (`.der`) or off (`.ber`).
-    @usableFromInline let strict: Bool
+    /// Depth of the objects this reader yields, the depth limit (a reader at the limit throws on its
+    /// first object) and whether DER checks are on.
+    @usableFromInline let level: TLVLevel
 
     /// A reader over the top-level objects of `bytes`.
     ///
@@ -30,27 +27,29 @@ public struct TLVReader: ~Escapable {
     ///   - mode: DER (default, for certificates) or lenient BER (for JPKI text-AP records).
     ///   - maxDepth: how many levels of nesting are allowed; the top level is one. A certificate
     ///     needs about six, the JPKI records two. The default, ``TLV/defaultMaxDepth``, leaves
-    ///     room while bounding the recursion of ``TLV/validate(_:mode:maxDepth:)``.
+    ///     room while bounding the recursion of ``TLV/validate(_:mode:maxDepth:leafTags:)``.
     @inlinable
     @_lifetime(copy bytes)
     public init(_ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = TLV.defaultMaxDepth) {
-        self.init(bytes, base: 0, depth: 0, maxDepth: maxDepth, strict: mode == .der)
+        self.init(bytes, base: 0, level: TLVLevel(maxDepth: maxDepth, strict: mode == .der))
     }
 
     @inlinable
     @_lifetime(copy bytes)
-    init(_ bytes: Span<UInt8>, base: Int, depth: Int, maxDepth: Int, strict: Bool) {
+    init(_ bytes: Span<UInt8>, base: Int, level: TLVLevel) {
         self.bytes = bytes
         self.position = 0
         self.base = base
-        self.depth = depth
-        self.maxDepth = maxDepth
-        self.strict = strict
+        self.level = level
     }
 
     /// The mode this reader (and the readers of its children) checks with.
     @inlinable
-    public var mode: TLVMode { strict ? .der : .ber }
+    public var mode: TLVMode { level.strict ? .der : .ber }
+
+    /// Depth of the objects this reader yields: 0 at the top level.
+    @inlinable
+    public var depth: Int { level.depth }
 
     /// Absolute offset of the next object (or of the end, or of padding that ended the level).
     @inlinable
@@ -82,21 +81,22 @@ public struct TLVReader: ~Escapable {
         let count = bytes.count
         let start = position
         if start >= count { return nil }
-        if !strict {
+        if !level.strict {
             let first = bytes[unchecked: start]
             if (first == 0x00 || first == 0xFF) && isPaddingToEnd(from: start) { return nil }
         }
-        if depth >= maxDepth {
+        if level.isTooDeep {
             throw TLVError(
-                .depthExceeded, offset: base &+ start, value: maxDepth, limit: base &+ count,
-                limitIsInputEnd: depth == 0)
+                .depthExceeded, offset: base &+ start, value: level.maxDepth, limit: base &+ count,
+                limitIsInputEnd: level.depth == 0)
         }
-        let header = try TLV.parseHeader(bytes, at: start, strict: strict, base: base, limitIsInputEnd: depth == 0)
+        let header = try TLV.parseHeader(
+            bytes, at: start, strict: level.strict, base: base, limitIsInputEnd: level.depth == 0)
         let valueStart = header.valueStart
         guard header.valueLength <= count &- valueStart else {
             throw TLVError(
                 .valueBeyondEnd, offset: base &+ start, value: header.valueLength, limit: base &+ count,
-                limitIsInputEnd: depth == 0)
+                limitIsInputEnd: level.depth == 0)
         }
         let valueEnd = valueStart &+ header.valueLength
         position = valueEnd
@@ -105,9 +105,7 @@ public struct TLVReader: ~Escapable {
             offset: base &+ start,
             headerLength: valueStart &- start,
             value: bytes.extracting(unchecked: valueStart..<valueEnd),
-            depth: depth,
-            maxDepth: maxDepth,
-            strict: strict)
+            level: level)
     }
 
     /// Whether `bytes[from...]` is all `00`/`FF`. Out of line: it only runs at a `00`/`FF` byte.

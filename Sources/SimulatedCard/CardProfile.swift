@@ -35,18 +35,16 @@ public struct CardProfile: Sendable, Hashable {
         0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F,
     ]
 
-    /// A contact T=1 ATR shaped like the real ones (`3B DA 13 FF 81 31 FB 46 …`: TA1 = 13,
-    /// IFSC 251). The historical bytes are synthetic: a compact-TLV card-capabilities object
-    /// (`73 00 00 C0` = command chaining and extended Lc/Le) or (`73 00 00 00`) for the batch
-    /// without extended length; TCK computed.
-    public static func contactATR(extendedLength: Bool) -> [UInt8] {
-        var atr: [UInt8] = [0x3B, 0xD7, 0x13, 0xFF, 0x81, 0x31, 0xFB, 0x46]
-        atr += [0x80, 0x31, 0x80, 0x73, 0x00, 0x00, extendedLength ? 0xC0 : 0x00]
-        var tck: UInt8 = 0
-        for byte in atr.dropFirst() { tck ^= byte }
-        atr.append(tck)
-        return atr
-    }
+    /// Contact T=1 ATRs of real cards, from pcsc-tools' `smartcard_list.txt` (the list
+    /// `limits.md` cites). Both offer IFSC 251. The first has TA1 = 13 (F 372, D 4) and card
+    /// capabilities `73 C6 01 C0` (command chaining and extended Lc/Le); the second has no TA1
+    /// (default 372/1) and `73 C6 01 00` (neither).
+    public static let contactExtendedATR: [UInt8] = [
+        0x3B, 0xDA, 0x13, 0xFF, 0x81, 0x31, 0xFB, 0x46, 0x80, 0x12, 0x39, 0x2F, 0x31, 0xC1, 0x73, 0xC6, 0x01, 0xC0, 0x3B,
+    ]
+    public static let contactShortATR: [UInt8] = [
+        0x3B, 0xC5, 0xFF, 0x81, 0x31, 0xFB, 0x45, 0x80, 0x73, 0xC6, 0x01, 0x00, 0x00,
+    ]
 
     public static let contactless = CardProfile(
         name: "contactless", interface: .contactless, atr: contactlessATR, extendedLength: false,
@@ -55,11 +53,11 @@ public struct CardProfile: Sendable, Hashable {
         name: "contactless-extended", interface: .contactless, atr: contactlessATR, extendedLength: true,
         summary: "My Number Card over ISO 14443 Type B, extended-length APDUs accepted")
     public static let contact = CardProfile(
-        name: "contact", interface: .contact, atr: contactATR(extendedLength: true), extendedLength: true,
-        summary: "My Number Card in a contact reader, T=1, extended length declared (\"JPKI (02)\" batch)")
+        name: "contact", interface: .contact, atr: contactExtendedATR, extendedLength: true,
+        summary: "My Number Card in a contact reader, T=1, TA1 = 13, extended length declared in the ATR")
     public static let contactShort = CardProfile(
-        name: "contact-short", interface: .contact, atr: contactATR(extendedLength: false), extendedLength: false,
-        summary: "My Number Card in a contact reader, T=1, short APDUs only (\"JPKI (03)\" batch)")
+        name: "contact-short", interface: .contact, atr: contactShortATR, extendedLength: false,
+        summary: "My Number Card in a contact reader, T=1, default rate, no extended length in the ATR")
 
     /// Every built-in profile.
     public static let builtIn: [CardProfile] = [.contactless, .contactlessExtended, .contact, .contactShort]

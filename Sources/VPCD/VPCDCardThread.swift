@@ -1,5 +1,7 @@
 import CardTransport
+import CardTransport
 import Glibc
+import Measurement
 import Synchronization
 
 /// Serves a card on a dedicated POSIX thread, so tests and the CLI can drive the reader from their
@@ -26,12 +28,20 @@ public final class VPCDCardThread<Card: VirtualCard & Sendable>: @unchecked Send
     /// Starts serving `card` at once; the thread keeps trying to connect for
     /// `configuration.giveUpConnectingAfter`.
     ///
-    /// - Parameter onEvent: called on the serving thread for each link event (keep it short).
+    /// - Parameters:
+    ///   - onEvent: called on the serving thread for each link event (keep it short).
+    ///   - replyDeadline: when each reply may leave (a timing profile); it moves to the serving
+    ///     thread and is only ever called there.
+    ///   - reinsertAfter: when the card leaves the field (a fault), put it back after this long
+    ///     and keep serving; nil ends the thread when the card leaves.
     public init(
         card: Card, configuration: VPCDServerConfiguration = VPCDServerConfiguration(),
-        onEvent: (@Sendable (VPCDEvent) -> Void)? = nil
+        onEvent: (@Sendable (VPCDEvent) -> Void)? = nil, replyDeadline: VPCDReplyDeadline? = nil,
+        reinsertAfter: Duration? = nil
     ) throws(VPCDError) {
-        let job = Job(card: card, configuration: configuration, stop: stopSignal, onEvent: onEvent)
+        let job = Job(
+            card: card, configuration: configuration, stop: stopSignal, onEvent: onEvent,
+            replyDeadline: replyDeadline, reinsertAfter: reinsertAfter)
         self.job = job
         switch startThread(running: job) {
         case .success(let thread):
@@ -73,27 +83,38 @@ public final class VPCDCardThread<Card: VirtualCard & Sendable>: @unchecked Send
         let configuration: VPCDServerConfiguration
         let stop: VPCDStopSignal
         let onEvent: (@Sendable (VPCDEvent) -> Void)?
+        let replyDeadline: VPCDReplyDeadline?
+        let reinsertAfter: Duration?
         var result: Result?
 
         init(
             card: Card, configuration: VPCDServerConfiguration, stop: VPCDStopSignal,
-            onEvent: (@Sendable (VPCDEvent) -> Void)?
+            onEvent: (@Sendable (VPCDEvent) -> Void)?, replyDeadline: VPCDReplyDeadline?, reinsertAfter: Duration?
         ) {
             self.card = card
             self.configuration = configuration
             self.stop = stop
             self.onEvent = onEvent
+            self.replyDeadline = replyDeadline
+            self.reinsertAfter = reinsertAfter
         }
 
         func run() {
             var server = VPCDServer(card: card, configuration: configuration)
             server.onEvent = onEvent
-            let outcome: Swift.Result<VPCDRunOutcome, VPCDError>
-            do throws(VPCDError) {
-                outcome = .success(try server.run(until: stop))
-            } catch {
-                outcome = .failure(error)
-            }
+            server.replyDeadline = replyDeadline
+            var outcome: Swift.Result<VPCDRunOutcome, VPCDError>
+            repeat {
+                do throws(VPCDError) {
+                    outcome = .success(try server.run(until: stop))
+                } catch {
+                    outcome = .failure(error)
+                }
+                guard case .success(.cardRemoved) = outcome, let pause = reinsertAfter, !stop.isStopRequested else { break }
+                let (seconds, attoseconds) = pause.components
+                PreciseWait.sleep(
+                    until: MonotonicClock.now() &+ UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000))
+            } while !stop.isStopRequested
             result = Result(card: server.takeCard(), outcome: outcome)
         }
     }

@@ -122,7 +122,7 @@ struct TagTests {
             (0x7F21, .application, true, 0x21),
             (0x5F4E, .application, false, 0x4E),
             (0xDF8101, .private, false, 129),
-            (0x9F818001, .contextSpecific, false, 0x4001),
+            (0x9F81_8001, .contextSpecific, false, 0x4001),
         ])
     func multiByteTags(raw: UInt32, tagClass: TLVClass, constructed: Bool, number: UInt32) throws {
         let tag = TLVTag(rawValue: raw)
@@ -155,7 +155,8 @@ struct TagTests {
         #expect(error?.offset == 0)
     }
 
-    @Test("non-minimal tags are rejected in DER and accepted in BER", arguments: ["1F 05 00", "DF 80 21 00", "FF 10 00"])
+    @Test(
+        "non-minimal tags are rejected in DER and accepted in BER", arguments: ["1F 05 00", "DF 80 21 00", "FF 10 00"])
     func nonMinimalTags(text: String) throws {
         let bytes = hex(text)
         let error = validationError(bytes, mode: .der)

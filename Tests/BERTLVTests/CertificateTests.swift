@@ -40,8 +40,8 @@ struct CertificateTests {
         #expect(root.tagClass == .universal)
         #expect(root.offset == 0)
         #expect(root.endOffset == certificate.count)
-        let end_reader = try reader.nextTag()
-        #expect(end_reader == nil)
+        let readerEnd = try reader.nextTag()
+        #expect(readerEnd == nil)
 
         var children = root.children
         var tags: [TLVTag] = []
@@ -67,8 +67,8 @@ struct CertificateTests {
         guard let parameters = try parts.next() else { throw MissingNode("parameters") }
         #expect(parameters.tag == .null)
         #expect(parameters.valueLength == 0)
-        let end_parts = try parts.nextTag()
-        #expect(end_parts == nil)
+        let partsEnd = try parts.nextTag()
+        #expect(partsEnd == nil)
     }
 
     @Test("the public key's modulus is a 257-byte INTEGER inside the BIT STRING, at an absolute offset")
@@ -101,8 +101,8 @@ struct CertificateTests {
         #expect(modulus.value[1] & 0x80 != 0)
         guard let exponent = try keyParts.next() else { throw MissingNode("exponent") }
         #expect(exponent.tag == .integer)
-        let end_keyParts = try keyParts.nextTag()
-        #expect(end_keyParts == nil)
+        let keyPartsEnd = try keyParts.nextTag()
+        #expect(keyPartsEnd == nil)
 
         // Offsets stay absolute through the encapsulated reader: they slice the file directly.
         #expect(modulus.offset > bitString.valueOffset)

@@ -8,7 +8,8 @@ struct JPKIRecordTests {
     // MARK: - Fictitious record contents
 
     static let name = "試験 花子"
-    static let address = "東京都千代田区架空町一丁目二番三号 リーダーベンチ試験住宅四〇五号室"
+    /// Long enough (over 127 UTF-8 bytes with the rest) that FF20 needs a long-form length.
+    static let address = "東京都千代田区架空町一丁目二番三号" + " リーダーベンチ試験住宅四〇五号室"
     static let birthDate = "20000101"
     static let sex = "2"
     static let myNumber = "123456789012"
@@ -30,7 +31,7 @@ struct JPKIRecordTests {
     }
 
     /// EF 0001: `FF 10 0C <12 ASCII digits> FF FF`, 17 bytes with the padding.
-    static func myNumberRecord() throws -> [UInt8] {
+    static func myNumberRecord() -> [UInt8] {
         hex("FF 10 0C") + Array(myNumber.utf8) + hex("FF FF")
     }
 
@@ -115,7 +116,7 @@ struct JPKIRecordTests {
 
     @Test("reading FF10 in BER yields the 12 digits, then stops at the FF FF padding and says where it starts")
     func myNumberStopsAtPadding() throws {
-        let record = try Self.myNumberRecord()
+        let record = Self.myNumberRecord()
         var reader = TLVReader(record.span, mode: .ber)
         guard let number = try reader.next() else { throw MissingNode("FF10") }
         let info = number.info
@@ -133,17 +134,25 @@ struct JPKIRecordTests {
         #expect(again == nil)
     }
 
-    @Test("BER validation accepts FF10 with its padding and reports where the object ends")
-    func myNumberValidatesInBER() throws {
-        let record = try Self.myNumberRecord()
-        let summary = try TLV.validate(record.span, mode: .ber)
+    @Test("FF10 sets the constructed bit on 12 ASCII digits, so validating its inside fails at offset 3")
+    func myNumberIsNotATree() throws {
+        let record = Self.myNumberRecord()
+        let error = validationError(record, mode: .ber)
+        #expect(error?.code == .valueBeyondEnd)
+        #expect(error?.offset == 3)
+    }
+
+    @Test("BER validation with FF10 as a leaf accepts the record and its padding, ending the object at 15")
+    func myNumberValidatesAsLeaf() throws {
+        let record = Self.myNumberRecord()
+        let summary = try TLV.validate(record.span, mode: .ber, leafTags: [0xFF10])
         #expect(summary.nodeCount == 1)
         #expect(summary.objectEnd == 15)
     }
 
     @Test("DER rejects FF10 at offset 0: tag number 16 must be written in one byte")
     func myNumberIsNotDER() throws {
-        let record = try Self.myNumberRecord()
+        let record = Self.myNumberRecord()
         let error = validationError(record, mode: .der)
         #expect(error?.code == .nonMinimalTag)
         #expect(error?.offset == 0)
@@ -151,8 +160,8 @@ struct JPKIRecordTests {
 
     @Test("in BER, only padding may follow: FF FF then another byte is trailing bytes")
     func paddingThenData() throws {
-        let record = try Self.myNumberRecord() + [0x01]
-        let error = validationError(record, mode: .ber)
+        let record = Self.myNumberRecord() + [0x01]
+        let error = validationError(record, mode: .ber, leafTags: [0xFF10])
         #expect(error?.code == .trailingBytes)
         #expect(error?.offset == 15)
     }

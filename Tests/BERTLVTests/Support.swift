@@ -79,9 +79,11 @@ func hex(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [
 // MARK: - Checking
 
 /// The error `validate` throws for `bytes`, or nil if they are valid.
-func validationError(_ bytes: [UInt8], mode: TLVMode = .der, maxDepth: Int = TLV.defaultMaxDepth) -> TLVError? {
+func validationError(
+    _ bytes: [UInt8], mode: TLVMode = .der, maxDepth: Int = TLV.defaultMaxDepth, leafTags: [TLVTag] = []
+) -> TLVError? {
     do {
-        try TLV.validate(bytes.span, mode: mode, maxDepth: maxDepth)
+        try TLV.validate(bytes.span, mode: mode, maxDepth: maxDepth, leafTags: leafTags)
         return nil
     } catch {
         return error

@@ -1,3 +1,4 @@
+import RigSupport
 import HexCoding
 import Testing
 import VPCD

@@ -72,7 +72,7 @@ extension ATR {
 ///
 /// These set the contactless link's speed: which bit rates each direction may use, the largest
 /// frame the card takes (FSC) and how long it may think before answering (FWT).
-public struct TypeBParameters: Sendable, Hashable, Codable {
+public struct TypeBParameters: Sendable, Hashable {
     /// Bytes 1–4: application data (AFI, CRC_B(AID), number of applications when ADC says so).
     public let applicationData: [UInt8]
     /// Bytes 5–7: the protocol info (bit rates; FSCI and protocol type; FWI, ADC and FO).
@@ -142,6 +142,23 @@ public struct TypeBParameters: Sendable, Hashable, Codable {
     /// 14443-4 compliant (a PC/SC reader only exchanges APDUs with such cards).
     public var isPlausibleATQB: Bool {
         protocolInfo[0] & 0x08 == 0 && protocolType & 0x08 == 0 && isISO14443Part4Compliant && maximumFrameSize != nil
+    }
+}
+
+extension TypeBParameters: Codable {
+    /// Encodes as the eight historical bytes; decoding checks their count again, so a decoded
+    /// value can never index outside its fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(applicationData + protocolInfo + [attributeAnswer])
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let value = TypeBParameters(historicalBytes: try container.decode([UInt8].self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Type B parameters need 8 bytes")
+        }
+        self = value
     }
 }
 

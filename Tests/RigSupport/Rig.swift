@@ -6,30 +6,34 @@ import Testing
 /// They run when `READERBENCH_RIG` is set (scripts/test starts the rig and sets it to 1). Once
 /// asked for, a missing rig is a failure, not a skip: a CI job that meant to test the real stack
 /// must not pass by testing nothing.
-enum Rig {
+///
+/// Rig tests own reader slots while they run; `scripts/test` runs the tests with `--no-parallel`
+/// so tests in different suites never serve cards on the same slot at once.
+public enum Rig {
     /// The two readers Debian's vpcd configuration creates, by slot.
-    static let readers = ["Virtual PCD 00 00", "Virtual PCD 00 01"]
+    public static let readers = ["Virtual PCD 00 00", "Virtual PCD 00 01"]
 
     /// Whether rig tests were asked for (`READERBENCH_RIG` set to anything but empty or 0).
-    static var isRequested: Bool {
+    public static var isRequested: Bool {
         guard let value = ProcessInfo.processInfo.environment["READERBENCH_RIG"] else { return false }
         return !value.isEmpty && value != "0"
     }
 
     /// The trait rig tests carry.
-    static var enabled: ConditionTrait {
+    public static var enabled: ConditionTrait {
         .enabled(
             if: isRequested,
             "needs the virtual reader: scripts/virtual-reader start, then READERBENCH_RIG=1 swift test")
     }
 
     /// Why the rig is not usable.
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Fails the test unless `reader` is listed by PC/SC.
-    static func requireReader(_ reader: String) throws {
+    public static func requireReader(_ reader: String) throws {
         let listing = try run("/usr/bin/pcsc_scan", ["-r"], timeout: 5)
         guard listing.output.contains(reader) else {
             throw Unavailable(
@@ -42,12 +46,12 @@ enum Rig {
     // MARK: - scriptor
 
     /// What scriptor printed for one session.
-    struct ScriptorRun {
-        var status: Int32
-        var output: String
+    public struct ScriptorRun {
+        public var status: Int32
+        public var output: String
 
         /// The responses, as the hex after each `< ` line (spaced, upper case, without meaning).
-        var responses: [String] {
+        public var responses: [String] {
             output.split(separator: "\n").compactMap { line in
                 guard line.hasPrefix("< ") else { return nil }
                 let hex = line.dropFirst(2).split(separator: ":", maxSplits: 1).first ?? ""
@@ -57,20 +61,20 @@ enum Rig {
     }
 
     /// Sends `apdus` (hex, one per line) to the card in `reader` with pcsc-tools' scriptor.
-    static func scriptor(_ reader: String, _ apdus: [String]) throws -> ScriptorRun {
+    public static func scriptor(_ reader: String, _ apdus: [String]) throws -> ScriptorRun {
         let result = try run(
             "/usr/bin/scriptor", ["-r", reader], input: apdus.joined(separator: "\n") + "\n", timeout: 20)
         return ScriptorRun(status: result.status, output: result.output)
     }
 
     /// Whether PC/SC can connect to a card in `reader` (scriptor with no commands).
-    static func cardPresent(in reader: String) throws -> Bool {
+    public static func cardPresent(in reader: String) throws -> Bool {
         try scriptor(reader, []).status == 0
     }
 
     /// Polls `cardPresent` until it equals `present` or about `seconds` pass: vpcd polls every
     /// 400 ms, so insertion and removal show up with that delay.
-    static func waitForCard(in reader: String, present: Bool, seconds: Double = 5) throws -> Bool {
+    public static func waitForCard(in reader: String, present: Bool, seconds: Double = 5) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         repeat {
             if try cardPresent(in: reader) == present { return true }
@@ -82,7 +86,7 @@ enum Rig {
     // MARK: - Subprocesses
 
     /// Runs a tool to completion (killed after `timeout` seconds), returning status and combined output.
-    static func run(
+    public static func run(
         _ tool: String, _ arguments: [String], input: String = "", timeout: Double
     ) throws -> (status: Int32, output: String) {
         let process = Process()

@@ -1,0 +1,92 @@
+import APDU
+import ArgumentParser
+import CardTiming
+import CardTransport
+import HexCoding
+import Measurement
+import SimulatedCard
+import Simulator
+import VPCD
+
+/// `readerbench simulate`: a simulated My Number Card behind the virtual reader.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Serve a simulated My Number Card through vpcd, so any PC/SC application can use it.",
+        discussion: """
+            Connects to vsmartcard's vpcd (pcscd must be running with it: scripts/virtual-reader start) and \
+            answers as a My Number Card with fictitious data and a synthetic identity. Card-side time comes \
+            from a timing profile and is MODELLED, not measured. PINs are test data (defaults: auth 1234, \
+            text 1234, signature ABC123).
+
+            Card variants (--card): \(CardProfile.builtIn.map(\.name).joined(separator: ", ")).
+            Faults (--fault, repeatable): remove-after:N, mute, mute-on:N, get-response[:K], wrong-le, \
+            status-on:N=SW, slow:F, reset-after:N.
+            """)
+
+    @Option(help: "vpcd slot: 0 (Virtual PCD 00 00) or 1 (Virtual PCD 00 01).") var slot: Int = 0
+    @Option(help: "Card variant.") var card: String = CardProfile.contactless.name
+    @Option(help: "Timing profile: a built-in name or a JSON file.") var profile: String = "instant"
+    @Option(help: "Fault to inject (repeatable).") var fault: [String] = []
+    @Option(help: "JPKI user-authentication PIN of the simulated card (test data).") var authPin: String = "1234"
+    @Option(help: "Text-AP PIN of the simulated card (test data).") var textPin: String = "1234"
+    @Option(help: "JPKI signature PIN of the simulated card (test data).") var signPin: String = "ABC123"
+    @Option(help: "vpcd host.") var host: String = "127.0.0.1"
+    @Flag(help: "Log each APDU (VERIFY data is never shown).") var verbose = false
+    @Flag(help: "List the card variants and timing profiles, then exit.") var list = false
+
+    func run() throws {
+        if list {
+            print("card variants:")
+            for profile in CardProfile.builtIn { print("  \(profile.name.padding(20))\(profile.summary)") }
+            print("timing profiles (modelled, not measured):")
+            for timing in TimingProfiles.builtIn() { print("  \(timing.name.padding(20))\(timing.imitates.prefix(110))") }
+            return
+        }
+        guard slot == 0 || slot == 1 else { throw fail("--slot must be 0 or 1", status: ExitStatus.badInput) }
+        let configuration = try makeConfiguration()
+        Interruption.install()
+        let verbose = self.verbose
+        var log: (@Sendable (String) -> Void)? = nil
+        if verbose { log = { @Sendable line in printError("simulate: " + line) } }
+        let reader = try SimulatedReader(
+            configuration, slot: slot, host: host, giveUpConnectingAfter: nil, reinsertAfterRemoval: .milliseconds(500),
+            onEvent: { event in
+                switch event {
+                case .connected(let endpoint): printError("simulate: connected to vpcd at \(endpoint)")
+                case .disconnected(let reason): printError("simulate: vpcd link closed (\(reason)); reconnecting")
+                case .cardRemoved: printError("simulate: the card left the reader (fault)")
+                case .control(let control): if verbose { printError("simulate: \(control)") }
+                }
+            },
+            log: log)
+        printError(
+            "simulate: \(configuration.card.name) card on \(reader.readerName), timing '\(configuration.timing.name)' (modelled)"
+                + (configuration.faults.isEmpty ? "" : ", faults: \(configuration.faults.map(\.description).joined(separator: " "))")
+                + "; Ctrl-C to stop")
+        while !Interruption.requested {
+            PreciseWait.sleep(until: MonotonicClock.now() + 100_000_000)
+        }
+        let ended = reader.stop()
+        printError("simulate: stopped after \(ended.commandCount) commands")
+    }
+
+    func makeConfiguration() throws -> SimulatorConfiguration {
+        guard let cardProfile = CardProfile.named(card) else {
+            throw fail("no card variant '\(card)'; one of \(CardProfile.builtIn.map(\.name).joined(separator: ", "))", status: ExitStatus.badInput)
+        }
+        let timing: TimingProfile
+        do { timing = try TimingProfiles.named(profile) } catch { throw fail(error.description, status: ExitStatus.badInput) }
+        var faults: [CardFault] = []
+        for text in fault {
+            do { faults.append(try CardFault(parsing: text)) } catch { throw fail(error.description, status: ExitStatus.badInput) }
+        }
+        let pins = CardPINs(authentication: authPin, text: textPin, signature: signPin)
+        if let problem = pins.validationProblem() { throw fail(problem, status: ExitStatus.badInput) }
+        return SimulatorConfiguration(card: cardProfile, timing: timing, faults: faults, pins: pins)
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,187 @@
+import APDU
+import CardTransport
+
+/// A misbehaviour the simulated card can be told to show, so the harness and the PC/SC layer can
+/// be tested against what real cards and readers do on a bad day.
+///
+/// Written on the command line as `--fault KIND[:ARG]`; commands are counted from 1 on each
+/// served card.
+public enum CardFault: Sendable, Hashable, CustomStringConvertible {
+    /// `remove-after:N`: the card answers N commands, then leaves the field on the next.
+    case removeAfter(Int)
+    /// `mute-on:N`: command N gets no answer (the reader times out); `mute` mutes every command.
+    case muteOn(Int?)
+    /// `get-response[:K]`: answers carrying data come back as `61XX`, to be fetched with GET
+    /// RESPONSE in pieces of at most K bytes (default 256).
+    case getResponse(chunk: Int)
+    /// `wrong-le`: a command whose Le differs from the data the card has gets `6CXX` first.
+    case wrongLe
+    /// `status-on:N=SW`: command N is answered with status word SW and no data.
+    case statusOn(Int, StatusWord)
+    /// `slow:F`: the timing profile's delays are multiplied by F (applied by the timing model).
+    case slow(Double)
+    /// `reset-after:N`: after answering command N the card loses power (its volatile state is
+    /// gone) and leaves the field; the reader sees the card removed and inserted again.
+    case resetAfter(Int)
+
+    /// Reads `KIND[:ARG]`.
+    public init(parsing text: String) throws(FaultParseError) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let kind = parts.first ?? ""
+        let argument = parts.count > 1 ? parts[1] : nil
+        func count(_ s: String?) throws(FaultParseError) -> Int {
+            guard let s, let n = Int(s), n >= 1 else { throw FaultParseError(text: text, reason: "needs a command number ≥ 1") }
+            return n
+        }
+        switch kind {
+        case "remove-after": self = .removeAfter(try count(argument))
+        case "mute": self = .muteOn(nil)
+        case "mute-on": self = .muteOn(try count(argument))
+        case "get-response":
+            let chunk = argument.flatMap { Int($0) } ?? 256
+            guard (1...256).contains(chunk) else { throw FaultParseError(text: text, reason: "chunk must be 1…256") }
+            self = .getResponse(chunk: chunk)
+        case "wrong-le": self = .wrongLe
+        case "status-on":
+            let pieces = (argument ?? "").split(separator: "=").map(String.init)
+            guard pieces.count == 2, let n = Int(pieces[0]), n >= 1, pieces[1].count == 4,
+                let raw = UInt16(pieces[1], radix: 16)
+            else { throw FaultParseError(text: text, reason: "write it as status-on:N=SW, e.g. status-on:3=6F00") }
+            self = .statusOn(n, StatusWord(rawValue: raw))
+        case "slow":
+            guard let factor = argument.flatMap({ Double($0) }), factor > 0 else {
+                throw FaultParseError(text: text, reason: "needs a positive factor, e.g. slow:3")
+            }
+            self = .slow(factor)
+        case "reset-after": self = .resetAfter(try count(argument))
+        default:
+            throw FaultParseError(
+                text: text,
+                reason: "unknown fault; one of remove-after:N, mute, mute-on:N, get-response[:K], wrong-le, status-on:N=SW, slow:F, reset-after:N")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .removeAfter(let n): "remove-after:\(n)"
+        case .muteOn(let n): n.map { "mute-on:\($0)" } ?? "mute"
+        case .getResponse(let chunk): "get-response:\(chunk)"
+        case .wrongLe: "wrong-le"
+        case .statusOn(let n, let sw): "status-on:\(n)=\(String(sw.rawValue, radix: 16, uppercase: true))"
+        case .slow(let factor): "slow:\(factor)"
+        case .resetAfter(let n): "reset-after:\(n)"
+        }
+    }
+}
+
+/// Why a `--fault` could not be read.
+public struct FaultParseError: Error, Sendable, CustomStringConvertible {
+    public var text: String
+    public var reason: String
+    public var description: String { "--fault \(text): \(reason)" }
+}
+
+/// Wraps any card and applies faults to its answers. Without faults it adds nothing but a
+/// counter, so the simulator can always serve a `FaultyCard`.
+public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
+    public var base: Base
+    public let faults: [CardFault]
+    /// Commands received since the card was made (1-based numbering of faults uses this).
+    public private(set) var commandCount = 0
+    private var pending: [UInt8] = []
+    private var pendingStatus = StatusWord.success
+    private var heldForWrongLe: [UInt8]? = nil
+    private var scratch: [UInt8]
+
+    public init(_ base: Base, faults: [CardFault]) {
+        self.base = base
+        self.faults = faults
+        scratch = [UInt8](repeating: 0, count: 65538)
+    }
+
+    public var atr: [UInt8] { base.atr }
+    public mutating func powerOn() { dropTransportState(); base.powerOn() }
+    public mutating func powerOff() { dropTransportState(); base.powerOff() }
+    public mutating func reset() { dropTransportState(); base.reset() }
+
+    private mutating func dropTransportState() {
+        pending.removeAll()
+        heldForWrongLe = nil
+    }
+
+    public mutating func respond(to command: Span<UInt8>, into response: inout OutputSpan<UInt8>) -> CardAction {
+        commandCount += 1
+        let n = commandCount
+        for fault in faults {
+            switch fault {
+            case .removeAfter(let limit) where n > limit: return .remove
+            case .muteOn(let which) where which == nil || which == n: return .mute
+            case .statusOn(let which, let sw) where which == n:
+                response.append(sw)
+                return .respond
+            default: continue
+            }
+        }
+        let getResponseChunk = faults.lazy.compactMap { if case .getResponse(let c) = $0 { c } else { nil } }.first
+        let wrongLe = faults.contains(.wrongLe)
+        let resetAfter = faults.lazy.compactMap { if case .resetAfter(let c) = $0 { c } else { nil } }.first
+
+        // GET RESPONSE for data held back by the get-response fault.
+        if let chunk = getResponseChunk, command.count >= 4, command[1] == 0xC0, !pending.isEmpty {
+            let le = command.count >= 5 ? (command[4] == 0 ? 256 : Int(command[4])) : 256
+            let count = min(le, chunk, pending.count)
+            response.append(bytes: pending.span.extracting(0..<count))
+            pending.removeFirst(count)
+            response.append(pending.isEmpty ? pendingStatus : .bytesAvailable(min(pending.count, chunk)))
+            return .respond
+        }
+
+        // The command's Le, when it has one.
+        let le: Int? = (try? CommandView(command))?.expectedLength
+
+        if wrongLe, let held = heldForWrongLe, let le, le == held.count - 2 {
+            // The resend with the Le the card asked for: answer with what was held.
+            heldForWrongLe = nil
+            response.append(bytes: held.span)
+            return .respond
+        }
+
+        // Let the base card answer into scratch, then decide how to deliver it.
+        var produced = 0
+        var action = CardAction.respond
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            var out = OutputSpan<UInt8>(buffer: buffer, initializedCount: 0)
+            action = base.respond(to: command, into: &out)
+            produced = out.finalize(for: buffer)
+        }
+        guard action == .respond || action == .respondThenRemove, produced >= 2 else {
+            response.append(bytes: scratch.span.extracting(0..<produced))
+            return action
+        }
+        let dataCount = produced - 2
+        let status = StatusWord(sw1: scratch[produced - 2], sw2: scratch[produced - 1])
+
+        if wrongLe, let le, dataCount > 0, le != 256, le != 65536, le != dataCount {
+            heldForWrongLe = Array(scratch[0..<produced])
+            response.append(.wrongExpectedLength(exact: dataCount))
+            return .respond
+        }
+        if let chunk = getResponseChunk, dataCount > 0 {
+            pending = Array(scratch[0..<dataCount])
+            pendingStatus = status
+            response.append(.bytesAvailable(min(dataCount, chunk)))
+            return .respond
+        }
+        response.append(bytes: scratch.span.extracting(0..<produced))
+        if let limit = resetAfter, n == limit {
+            base.powerOff()
+            return .respondThenRemove
+        }
+        return action
+    }
+
+    /// The slow-card factor the faults ask for (1 when none).
+    public var slowFactor: Double {
+        faults.reduce(1) { factor, fault in if case .slow(let f) = fault { factor * f } else { factor } }
+    }
+}
