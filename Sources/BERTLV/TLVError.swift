@@ -86,7 +86,7 @@ public struct TLVError: Error, Hashable, Sendable, CustomStringConvertible {
         case .valueBeyondEnd:
             problem = "length \(Self.hex(value)) runs past \(end)"
         case .trailingBytes:
-            problem = "\(limit - offset) unexpected bytes follow the object"
+            problem = "\(limit &- offset) unexpected bytes follow the object"
         case .depthExceeded:
             problem = "nesting is deeper than the limit of \(value) levels"
         }

@@ -108,7 +108,7 @@ public struct TLVReader: ~Escapable {
             level: level)
     }
 
-    /// Whether `bytes[from...]` is all `00`/`FF`. Out of line: it only runs at a `00`/`FF` byte.
+    /// Whether `bytes[start...]` is all `00`/`FF`; only asked at a `00`/`FF` byte, so rarely.
     @inlinable
     func isPaddingToEnd(from start: Int) -> Bool {
         var index = start

@@ -1,3 +1,4 @@
+import CardTransport
 import Foundation
 import RigSupport
 import Synchronization
@@ -17,7 +18,8 @@ struct PCSCReaderRigTests {
         for reader in Rig.readers {
             #expect(names.contains(reader), "PC/SC listed \(names)")
         }
-        #expect(context.isValid)
+        let valid = context.isValid
+        #expect(valid)
     }
 
     @Test("a connection reports the served card's ATR, in the connection and in the status")

@@ -1,0 +1,174 @@
+import APDU
+import CardTransport
+import HexCoding
+import RigSupport
+import Testing
+import VPCD
+
+@testable import PCSC
+
+/// APDU exchanges through the real pcscd and vpcd with cards served in-process: many commands,
+/// the ISO 7816 transport rules over the real reader, and cards that leave.
+@Suite("PC/SC transmit through pcscd and vpcd", .serialized, Rig.enabled)
+struct PCSCTransmitRigTests {
+    @Test("10,000 READ BINARY commands at different offsets each get their own answer")
+    func tenThousandReads() throws {
+        let served = try ServedCard(OffsetEchoCard(), slot: 0)
+        let context = try PCSCContext()
+        let card = try context.connect(reader: served.reader)
+        var command = APDUBuffer()
+        var response = APDUBuffer()
+        var wrong: [String] = []
+
+        for index in 0..<10_000 {
+            let offset = index * 3  // up to 29,997: P1 bit 8 stays clear, as READ BINARY requires
+            let length = 2 + index % 30
+            try command.encode(
+                APDUHeader(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF)),
+                expectedLength: length)
+            try card.transmit(command.span, into: &response)
+            if !Self.answers(response, offset: offset, length: length), wrong.count < 5 {
+                wrong.append("offset \(offset), Le \(length): got \(Hex.encode(response.copyBytes()))")
+            }
+        }
+        try card.disconnect()
+        let result = served.remove()
+
+        #expect(wrong.isEmpty, "wrong answers: \(wrong)")
+        #expect(result.card.commandCount == 10_000)
+    }
+
+    /// Whether `response` is the echo card's answer for `offset` and `length`, then `9000`.
+    private static func answers(_ response: borrowing APDUBuffer, offset: Int, length: Int) -> Bool {
+        let expected = OffsetEchoCard.expectedData(offset: offset, length: length) + [0x90, 0x00]
+        let bytes = response.span
+        guard bytes.count == expected.count else { return false }
+        for index in bytes.indices where bytes[index] != expected[index] { return false }
+        return true
+    }
+
+    @Test("ISO 7816 transport over the real reader resends on 6CXX, follows 61XX and counts both")
+    func transportRules() throws {
+        let scripted = try ScriptedCard(hexResponses: [
+            // 6CXX: wrong Le, resend with Le = 04.
+            "80CA0001 00": "6C04",
+            "80CA0001 04": "DEADBEEF 9000",
+            // 61XX twice: data comes in three parts.
+            "80CA0002 00": "0102 6104",
+            "00C00000 04": "03040506 6102",
+            "00C00000 02": "0708 9000",
+            // Both: 6C first, then 61.
+            "80CA0003 00": "6C05",
+            "80CA0003 05": "1122334455 6103",
+            "00C00000 03": "667788 9000",
+        ])
+        let served = try ServedCard(scripted, slot: 0)
+        let context = try PCSCContext()
+        let card = try context.connect(reader: served.reader)
+        var transport = ISO7816Transport(card)
+
+        let resend = try Self.exchange("80CA000100", on: &transport)
+        #expect(resend.response == "DEADBEEF9000")
+        #expect(resend.counts.roundTrips == 2 && resend.counts.wrongLengthResends == 1)
+        #expect(resend.counts.getResponses == 0)
+
+        let gathered = try Self.exchange("80CA000200", on: &transport)
+        #expect(gathered.response == "01020304050607089000")
+        #expect(gathered.counts.roundTrips == 3 && gathered.counts.wrongLengthResends == 0)
+        #expect(gathered.counts.getResponses == 2)
+
+        let both = try Self.exchange("80CA000300", on: &transport)
+        #expect(both.response == "11223344556677889000")
+        #expect(both.counts.roundTrips == 3 && both.counts.wrongLengthResends == 1 && both.counts.getResponses == 1)
+
+        let totals = transport.totals
+        #expect(totals.roundTrips == 8 && totals.wrongLengthResends == 2 && totals.getResponses == 3)
+        let channel = transport.takeChannel()
+        try channel.disconnect()
+        let result = served.remove()
+        #expect(result.card.commandCount == 8)
+    }
+
+    @Test("a card leaving mid-command fails that transmit as not transacted, and the next as card removed")
+    func removalMidCommand() throws {
+        let served = try ServedCard(OffsetEchoCard(removeOnCommand: 2), slot: 1)
+        let context = try PCSCContext()
+        let card = try context.connect(reader: served.reader)
+        var command = APDUBuffer()
+        var response = APDUBuffer()
+        try command.assign(Hex.decode("00B0000004").span)
+        try card.transmit(command.span, into: &response)
+
+        let midCommand = Self.failure { () throws(PCSCError) in try card.transmit(command.span, into: &response) }
+        // vpcd's driver reports the broken link as IFD_COMMUNICATION_ERROR, which pcscd turns into
+        // SCARD_E_NOT_TRANSACTED: at that moment nobody knows yet that the card is gone.
+        #expect(midCommand?.name == "SCARD_E_NOT_TRANSACTED", "got \(String(describing: midCommand))")
+        #expect(response.count == 0, "a failed transmit must not leave a stale response behind")
+
+        // Once pcscd's presence poll has seen the card leave, the connection says so.
+        let watcher = try PCSCContext()
+        #expect(try ReaderWatch.waitUntil(served.reader, present: false, context: watcher))
+        let afterwards = Self.failure { () throws(PCSCError) in try card.transmit(command.span, into: &response) }
+        #expect(afterwards?.name == "SCARD_W_REMOVED_CARD", "got \(String(describing: afterwards))")
+        #expect(afterwards?.kind == .cardRemoved)
+        #expect(afterwards?.transportError.kind == .cardRemoved)
+
+        let result = served.thread.join()  // The server returned by itself when the card left.
+        #expect(result.outcome.success == .cardRemoved)
+    }
+
+    @Test("a card that answers and then leaves makes the next transmit fail with card removed")
+    func removalAfterAnswer() throws {
+        let scripted = try ScriptedCard(hexResponses: ["00B0000004": "01020304 9000"], removeAfterCommand: 1)
+        let served = try ServedCard(scripted, slot: 1)
+        let context = try PCSCContext()
+        var channel = try context.connect(reader: served.reader)
+        var command = APDUBuffer()
+        var response = APDUBuffer()
+        try command.assign(Hex.decode("00B0000004").span)
+        try channel.transmitRaw(command.span, into: &response)
+        #expect(Hex.encode(response.copyBytes()) == "010203049000")
+
+        let watcher = try PCSCContext()
+        #expect(try ReaderWatch.waitUntil(served.reader, present: false, context: watcher))
+        // Through the CardChannel face: the shared kind.
+        let failure = Self.transportFailure { () throws(TransportError) in
+            try channel.transmitRaw(command.span, into: &response)
+        }
+        #expect(failure?.kind == .cardRemoved, "got \(String(describing: failure))")
+        #expect(failure?.code == "SCARD_W_REMOVED_CARD 0x80100069")
+        #expect(failure?.message == "SCardTransmit: card removed during the command")
+        #expect(served.thread.join().outcome.success == .cardRemoved)
+    }
+
+    // MARK: - Helpers
+
+    /// Sends one command (hex) through the transport; the whole response in hex and the counts.
+    private static func exchange(
+        _ hex: String, on transport: inout ISO7816Transport<PCSCCard>
+    ) throws -> (response: String, counts: ExchangeCounts) {
+        var command = APDUBuffer()
+        var response = APDUBuffer()
+        try command.assign(Hex.decode(hex).span)
+        let counts = try transport.transmit(command.span, into: &response)
+        return (Hex.encode(response.copyBytes()), counts)
+    }
+
+    static func failure(_ body: () throws(PCSCError) -> Void) -> PCSCError? {
+        do throws(PCSCError) {
+            try body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func transportFailure(_ body: () throws(TransportError) -> Void) -> TransportError? {
+        do throws(TransportError) {
+            try body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
