@@ -99,16 +99,17 @@ struct PCSCTransmitRigTests {
         try command.assign(Hex.decode("00B0000004").span)
         try card.transmit(command.span, into: &response)
 
-        let midCommand = Self.failure { () throws(PCSCError) in try card.transmit(command.span, into: &response) }
+        let midCommand = Self.transmitFailure(card, command, &response)
         // vpcd's driver reports the broken link as IFD_COMMUNICATION_ERROR, which pcscd turns into
         // SCARD_E_NOT_TRANSACTED: at that moment nobody knows yet that the card is gone.
         #expect(midCommand?.name == "SCARD_E_NOT_TRANSACTED", "got \(String(describing: midCommand))")
-        #expect(response.count == 0, "a failed transmit must not leave a stale response behind")
+        let leftOver = response.count
+        #expect(leftOver == 0, "a failed transmit must not leave a stale response behind")
 
         // Once pcscd's presence poll has seen the card leave, the connection says so.
         let watcher = try PCSCContext()
         #expect(try ReaderWatch.waitUntil(served.reader, present: false, context: watcher))
-        let afterwards = Self.failure { () throws(PCSCError) in try card.transmit(command.span, into: &response) }
+        let afterwards = Self.transmitFailure(card, command, &response)
         #expect(afterwards?.name == "SCARD_W_REMOVED_CARD", "got \(String(describing: afterwards))")
         #expect(afterwards?.kind == .cardRemoved)
         #expect(afterwards?.transportError.kind == .cardRemoved)
@@ -132,9 +133,7 @@ struct PCSCTransmitRigTests {
         let watcher = try PCSCContext()
         #expect(try ReaderWatch.waitUntil(served.reader, present: false, context: watcher))
         // Through the CardChannel face: the shared kind.
-        let failure = Self.transportFailure { () throws(TransportError) in
-            try channel.transmitRaw(command.span, into: &response)
-        }
+        let failure = Self.transmitRawFailure(&channel, command, &response)
         #expect(failure?.kind == .cardRemoved, "got \(String(describing: failure))")
         #expect(failure?.code == "SCARD_W_REMOVED_CARD 0x80100069")
         #expect(failure?.message == "SCardTransmit: card removed during the command")
@@ -154,18 +153,24 @@ struct PCSCTransmitRigTests {
         return (Hex.encode(response.copyBytes()), counts)
     }
 
-    static func failure(_ body: () throws(PCSCError) -> Void) -> PCSCError? {
+    /// The error a transmit throws, or nil when it succeeds.
+    static func transmitFailure(
+        _ card: borrowing PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer
+    ) -> PCSCError? {
         do throws(PCSCError) {
-            try body()
+            try card.transmit(command.span, into: &response)
             return nil
         } catch {
             return error
         }
     }
 
-    static func transportFailure(_ body: () throws(TransportError) -> Void) -> TransportError? {
+    /// The error a transmit through the `CardChannel` face throws, or nil when it succeeds.
+    static func transmitRawFailure(
+        _ channel: inout PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer
+    ) -> TransportError? {
         do throws(TransportError) {
-            try body()
+            try channel.transmitRaw(command.span, into: &response)
             return nil
         } catch {
             return error
