@@ -36,6 +36,8 @@ let package = Package(
         .library(name: "CardTiming", targets: ["CardTiming"]),
         .library(name: "SimulatedCard", targets: ["SimulatedCard"]),
         .library(name: "Simulator", targets: ["Simulator"]),
+        .library(name: "Results", targets: ["Results"]),
+        .library(name: "ReadPath", targets: ["ReadPath"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,7 +67,8 @@ let package = Package(
         .target(name: "PCSC", dependencies: ["CPCSCLite", "APDU", "CardTransport", "CardIdentity"]),
         .target(name: "VPCD", dependencies: ["CardTransport", "HexCoding", "Measurement"]),
         .target(name: "CardCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "SimulatedCard", dependencies: ["APDU", "CardTransport", "CardCrypto"], exclude: ["Identity"]),
+        .target(name: "CardLayout"),
+        .target(name: "SimulatedCard", dependencies: ["APDU", "CardLayout", "CardTransport", "CardCrypto"], exclude: ["Identity"]),
 
         // MARK: - Measurement
         .target(name: "Measurement", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -74,12 +77,16 @@ let package = Package(
         // MARK: - The simulator: the card model, timing and faults served through vpcd or in-process
         .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU"]),
 
+        // MARK: - The read path and its results
+        .target(name: "ReadPath", dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),
+        .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
+
         // MARK: - The tool
         .executableTarget(
             name: "ReaderBenchCLI",
             dependencies: [
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "Measurement",
-                "Simulator", "SimulatedCard", "CardTiming",
+                "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -99,6 +106,10 @@ let package = Package(
         .testTarget(name: "CardTransportTests", dependencies: ["CardTransport", "APDU", "HexCoding"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD", "RigSupport"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(
+            name: "ReadPathTests",
+            dependencies: ["ReadPath", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "CardLayout", "Measurement"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity"]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
         .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),

@@ -19,6 +19,22 @@ public protocol CardChannel: ~Copyable {
     mutating func reconnect(_ action: PowerAction) throws(TransportError)
 }
 
+/// A channel that can also open and close its connection, so an iteration of the read path can
+/// include the application's own connect and disconnect, as the マイナ資格確認アプリ does per check.
+///
+/// Cold iterations end with `disconnect(.unpower)`, so the next `connect()` pays power-up and
+/// ATR; warm iterations end with `disconnect(.leave)` and find the card still powered.
+public protocol CardConnection: CardChannel, ~Copyable {
+    /// Whether a connection is open.
+    var isConnected: Bool { get }
+
+    /// Opens the connection (a no-op when one is open).
+    mutating func connect() throws(TransportError)
+
+    /// Closes it, doing `action` to the card's power.
+    mutating func disconnect(_ action: PowerAction) throws(TransportError)
+}
+
 /// What happens to the card's power when a channel reconnects or disconnects.
 public enum PowerAction: String, Sendable, Hashable, Codable, CaseIterable {
     /// Keep the card powered and its state as it is (`SCARD_LEAVE_CARD`).

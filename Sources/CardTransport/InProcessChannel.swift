@@ -6,7 +6,7 @@ import Measurement
 /// For runs where the real PC/SC stack cannot be used (no root to start pcscd, pcscd owned by
 /// the system), and for fast CPU-only tests. What it measures is the harness and the card
 /// model, never a reader: results made with it must say so.
-public struct InProcessChannel<Card: VirtualCard>: CardChannel {
+public struct InProcessChannel<Card: VirtualCard>: CardConnection {
     /// The card, for inspection after a run.
     public private(set) var card: Card
     /// Card-side nanoseconds for an exchange (a timing profile); nil adds none.
@@ -29,6 +29,7 @@ public struct InProcessChannel<Card: VirtualCard>: CardChannel {
 
     public mutating func transmitRaw(_ command: Span<UInt8>, into response: inout APDUBuffer) throws(TransportError) {
         guard present else { throw TransportError(.noCard, "the simulated card has left the reader") }
+        guard isConnected else { throw TransportError(.other, "transmit without a connection") }
         let start = MonotonicClock.now()
         var action = CardAction.respond
         response.fill { raw in
@@ -50,6 +51,31 @@ public struct InProcessChannel<Card: VirtualCard>: CardChannel {
             present = false
             response.removeAll()
             throw TransportError(.cardRemoved, "card removed during the command")
+        }
+    }
+
+    /// Whether the simulated link is open (the card is always "in the reader").
+    public private(set) var isConnected = true
+    private var powered = true
+
+    /// Powers the card up if the last disconnect powered it down: a cold start.
+    public mutating func connect() throws(TransportError) {
+        if !powered {
+            card.powerOn()
+            powered = true
+        }
+        isConnected = true
+    }
+
+    /// Closes the link; `.unpower` powers the card down, `.reset` resets it.
+    public mutating func disconnect(_ action: PowerAction) throws(TransportError) {
+        isConnected = false
+        switch action {
+        case .leave: break
+        case .reset: card.reset()
+        case .unpower:
+            card.powerOff()
+            powered = false
         }
     }
 

@@ -14,7 +14,8 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
     /// `get-response[:K]`: answers carrying data come back as `61XX`, to be fetched with GET
     /// RESPONSE in pieces of at most K bytes (default 256).
     case getResponse(chunk: Int)
-    /// `wrong-le`: a command whose Le differs from the data the card has gets `6CXX` first.
+    /// `wrong-le`: every answer carrying data comes first as `6CXX` (XX = its length), as a
+    /// T=0 card answers a missing or wrong Le; the command sent again with Le = XX gets the data.
     case wrongLe
     /// `status-on:N=SW`: command N is answered with status word SW and no data.
     case statusOn(Int, StatusWord)
@@ -161,7 +162,7 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
         let dataCount = produced - 2
         let status = StatusWord(sw1: scratch[produced - 2], sw2: scratch[produced - 1])
 
-        if wrongLe, let le, dataCount > 0, le != 256, le != 65536, le != dataCount {
+        if wrongLe, le != nil, dataCount > 0, dataCount <= 256 {
             heldForWrongLe = Array(scratch[0..<produced])
             response.append(.wrongExpectedLength(exact: dataCount))
             return .respond

@@ -1,5 +1,6 @@
 import APDU
 import CardCrypto
+import CardLayout
 
 /// A stateful model of the My Number Card's applets: APDU in, response out, nothing else.
 ///

@@ -40,11 +40,7 @@ struct PCSCTransmitRigTests {
 
     /// Whether `response` is the echo card's answer for `offset` and `length`, then `9000`.
     private static func answers(_ response: borrowing APDUBuffer, offset: Int, length: Int) -> Bool {
-        let expected = OffsetEchoCard.expectedData(offset: offset, length: length) + [0x90, 0x00]
-        let bytes = response.span
-        guard bytes.count == expected.count else { return false }
-        for index in bytes.indices where bytes[index] != expected[index] { return false }
-        return true
+        response.copyBytes() == OffsetEchoCard.expectedData(offset: offset, length: length) + [0x90, 0x00]
     }
 
     @Test("ISO 7816 transport over the real reader resends on 6CXX, follows 61XX and counts both")
@@ -96,7 +92,8 @@ struct PCSCTransmitRigTests {
         let card = try context.connect(reader: served.reader)
         var command = APDUBuffer()
         var response = APDUBuffer()
-        try command.assign(Hex.decode("00B0000004").span)
+        let readBinary: [UInt8] = [0x00, 0xB0, 0x00, 0x00, 0x04]
+        try command.assign(readBinary.span)
         try card.transmit(command.span, into: &response)
 
         let midCommand = Self.transmitFailure(card, command, &response)
@@ -108,7 +105,8 @@ struct PCSCTransmitRigTests {
 
         // Once pcscd's presence poll has seen the card leave, the connection says so.
         let watcher = try PCSCContext()
-        #expect(try ReaderWatch.waitUntil(served.reader, present: false, context: watcher))
+        let gone = try ReaderWatch.waitUntil(served.reader, present: false, context: watcher)
+        #expect(gone, "\(served.reader) still reports a card")
         let afterwards = Self.transmitFailure(card, command, &response)
         #expect(afterwards?.name == "SCARD_W_REMOVED_CARD", "got \(String(describing: afterwards))")
         #expect(afterwards?.kind == .cardRemoved)
@@ -126,12 +124,14 @@ struct PCSCTransmitRigTests {
         var channel = try context.connect(reader: served.reader)
         var command = APDUBuffer()
         var response = APDUBuffer()
-        try command.assign(Hex.decode("00B0000004").span)
+        let readBinary: [UInt8] = [0x00, 0xB0, 0x00, 0x00, 0x04]
+        try command.assign(readBinary.span)
         try channel.transmitRaw(command.span, into: &response)
         #expect(Hex.encode(response.copyBytes()) == "010203049000")
 
         let watcher = try PCSCContext()
-        #expect(try ReaderWatch.waitUntil(served.reader, present: false, context: watcher))
+        let gone = try ReaderWatch.waitUntil(served.reader, present: false, context: watcher)
+        #expect(gone, "\(served.reader) still reports a card")
         // Through the CardChannel face: the shared kind.
         let failure = Self.transmitRawFailure(&channel, command, &response)
         #expect(failure?.kind == .cardRemoved, "got \(String(describing: failure))")
@@ -146,34 +146,36 @@ struct PCSCTransmitRigTests {
     private static func exchange(
         _ hex: String, on transport: inout ISO7816Transport<PCSCCard>
     ) throws -> (response: String, counts: ExchangeCounts) {
+        let bytes = try Hex.decode(hex)
         var command = APDUBuffer()
+        try command.assign(bytes.span)
         var response = APDUBuffer()
-        try command.assign(Hex.decode(hex).span)
         let counts = try transport.transmit(command.span, into: &response)
-        return (Hex.encode(response.copyBytes()), counts)
+        let answer = Hex.encode(response.copyBytes())
+        return (answer, counts)
     }
 
     /// The error a transmit throws, or nil when it succeeds.
     static func transmitFailure(
         _ card: borrowing PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer
     ) -> PCSCError? {
-        do throws(PCSCError) {
+        do {
             try card.transmit(command.span, into: &response)
-            return nil
         } catch {
             return error
         }
+        return nil
     }
 
     /// The error a transmit through the `CardChannel` face throws, or nil when it succeeds.
     static func transmitRawFailure(
         _ channel: inout PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer
     ) -> TransportError? {
-        do throws(TransportError) {
+        do {
             try channel.transmitRaw(command.span, into: &response)
-            return nil
         } catch {
             return error
         }
+        return nil
     }
 }

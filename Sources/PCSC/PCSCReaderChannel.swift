@@ -1,0 +1,66 @@
+import APDU
+import CardIdentity
+import CardTransport
+
+/// One reader as a ``CardConnection``: it owns its PC/SC context and connects and disconnects
+/// the card on demand (`SCardConnect`, `SCardDisconnect`), so the read path can time those too.
+///
+/// Like every PC/SC context, use it from one thread.
+public struct PCSCReaderChannel: ~Copyable {
+    private let context: PCSCContext
+    public let readerName: String
+    public let share: ShareMode
+    private var card: PCSCCard?
+    /// The ATR seen at the last connect.
+    public private(set) var atr: [UInt8] = []
+
+    /// Makes the context; connects only when asked.
+    public init(readerName: String, share: ShareMode = .shared) throws(PCSCError) {
+        context = try PCSCContext()
+        self.readerName = readerName
+        self.share = share
+    }
+
+    /// What the reader says about itself (connects directly if no card connection is open).
+    public func readerIdentity() throws(PCSCError) -> ReaderIdentity {
+        if card != nil { return try card!.readerIdentity() }
+        let direct = try context.connectDirect(reader: readerName)
+        return try direct.readerIdentity()
+    }
+}
+
+extension PCSCReaderChannel: CardConnection {
+    public var isConnected: Bool { card != nil }
+
+    public mutating func connect() throws(TransportError) {
+        if card != nil { return }
+        do {
+            let connected = try context.connect(reader: readerName, share: share)
+            atr = connected.atr
+            card = consume connected
+        } catch {
+            throw error.transportError
+        }
+    }
+
+    public mutating func disconnect(_ action: PowerAction) throws(TransportError) {
+        guard let open = card.take() else { return }
+        do { try open.disconnect(Disposition(action)) } catch { throw error.transportError }
+    }
+
+    public mutating func transmitRaw(_ command: Span<UInt8>, into response: inout APDUBuffer) throws(TransportError) {
+        guard card != nil else { throw TransportError(.other, "transmit on \(readerName) without a connection") }
+        do { try card!.transmit(command, into: &response) } catch { throw error.transportError }
+    }
+
+    public mutating func reconnect(_ action: PowerAction) throws(TransportError) {
+        guard var open = card.take() else {
+            throw TransportError(.other, "reconnect on \(readerName) without a connection")
+        }
+        var failure: PCSCError?
+        do { try open.reconnect(initialization: Disposition(action)) } catch { failure = error }
+        atr = open.atr
+        card = consume open
+        if let failure { throw failure.transportError }
+    }
+}

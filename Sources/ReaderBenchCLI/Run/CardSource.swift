@@ -1,0 +1,190 @@
+import CardIdentity
+import Foundation
+import Measurement
+import PCSC
+import SimulatedCard
+import Simulator
+
+/// What a run measures, and how it reaches the card.
+///
+/// The order of preference, when the user names nothing: a real reader holding a card; else the
+/// simulated card behind the real PC/SC stack (pcscd + vpcd), starting the virtual reader if this
+/// process may; else the simulated card in-process, which measures the harness, not a reader.
+enum CardSource {
+    /// A reader pcscd knows (real, or a vpcd slot someone else serves).
+    case reader(name: String)
+    /// The simulated card, served from this process on a vpcd slot, measured through pcscd.
+    case simulatedBehindRig(SimulatedReader, rig: RigLease?)
+    /// The simulated card in this process: no reader at all.
+    case simulatedInProcess(reason: String)
+
+    /// The `card.source` word of the result file.
+    var resultSource: String {
+        switch self {
+        case .reader: "pcsc"
+        case .simulatedBehindRig: "simulated-vpcd"
+        case .simulatedInProcess: "simulated-in-process"
+        }
+    }
+
+    var isSimulated: Bool {
+        if case .reader = self { return false }
+        return true
+    }
+
+    /// One sentence on what the numbers mean.
+    var measures: String {
+        switch self {
+        case .reader(let name):
+            name.hasPrefix("Virtual PCD")
+                ? "a card served to vsmartcard's virtual reader \(name) through pcscd"
+                : "the reader \(name) with the card it holds, through pcscd"
+        case .simulatedBehindRig:
+            "the simulated card through the real PC/SC stack (pcscd + vpcd): the harness and the PC/SC stack, "
+                + "with card-side time from a timing profile (modelled, not a reader)"
+        case .simulatedInProcess(let reason):
+            "THE HARNESS ONLY, NOT A READER: the simulated card runs in this process (\(reason)); "
+                + "card-side time comes from a timing profile (modelled)"
+        }
+    }
+}
+
+/// A virtual reader this run started, to be stopped when the run ends.
+final class RigLease {
+    let script: String
+    init(script: String) { self.script = script }
+    func stop() { _ = runScript(script, ["stop"]) }
+}
+
+enum CardSourceSelection {
+    static let virtualReaderPrefix = "Virtual PCD"
+
+    /// Picks the card source for `readerbench run`.
+    static func select(
+        reader requested: String?, model: String?, forceSimulator: Bool, simulator: SimulatorConfiguration
+    ) throws -> CardSource {
+        if requested != nil || model != nil {
+            return .reader(name: try namedReader(requested, model: model))
+        }
+        var names = (try? PCSCContext().readerNames()) ?? nil
+        if !forceSimulator, let names {
+            let real = names.filter { !$0.hasPrefix(virtualReaderPrefix) }
+            if !real.isEmpty {
+                if let withCard = try readersWithCards(real).first { return .reader(name: withCard) }
+                throw fail(
+                    "\(real.joined(separator: ", ")) has no card: place the card, or pass --simulate to measure the "
+                        + "built-in simulated card", status: ExitStatus.environment)
+            }
+        }
+        // No real reader: the simulated card, behind the real PC/SC stack if at all possible.
+        var lease: RigLease?
+        if names == nil || !(names ?? []).contains(where: { $0.hasPrefix(virtualReaderPrefix) }) {
+            guard let script = findVirtualReaderScript() else {
+                return .simulatedInProcess(reason: "pcscd with vpcd is not running and scripts/virtual-reader was not found")
+            }
+            if geteuid() != 0 && !canSudo() {
+                return .simulatedInProcess(reason: "starting pcscd needs root, and this user has neither root nor sudo")
+            }
+            let started = runScript(script, ["start"])
+            guard started.status == 0 else {
+                let why = started.output.split(separator: "\n").last.map(String.init) ?? "it failed"
+                return .simulatedInProcess(reason: "the virtual reader could not be started (\(why))")
+            }
+            lease = RigLease(script: script)
+            names = try? PCSCContext().readerNames()
+        }
+        let virtual = (names ?? []).filter { $0.hasPrefix(virtualReaderPrefix) }.sorted()
+        guard !virtual.isEmpty else {
+            lease?.stop()
+            return .simulatedInProcess(reason: "pcscd runs without the vpcd readers (a system pcscd without vsmartcard-vpcd?)")
+        }
+        // A slot nobody else serves.
+        let busy = Set((try? readersWithCards(virtual)) ?? [])
+        guard let free = virtual.first(where: { !busy.contains($0) }), let slot = Int(String(free.suffix(1))) else {
+            lease?.stop()
+            throw fail(
+                "both virtual reader slots already hold a card (another `readerbench simulate`?): name one with --reader",
+                status: ExitStatus.environment)
+        }
+        let served = try SimulatedReader(simulator, slot: slot, giveUpConnectingAfter: .seconds(5))
+        guard waitForCard(in: free, seconds: 5) else {
+            served.stop()
+            lease?.stop()
+            throw fail("the simulated card did not appear in \(free) within 5 s", status: ExitStatus.environment)
+        }
+        return .simulatedBehindRig(served, rig: lease)
+    }
+
+    private static func namedReader(_ requested: String?, model: String?) throws -> String {
+        let context: PCSCContext
+        do { context = try PCSCContext() } catch { throw fail(error.message, status: ExitStatus.environment) }
+        if let model {
+            let names: [String]
+            do { names = try context.readerNames() } catch { throw fail(error.message, status: ExitStatus.environment) }
+            var keys: [String: String] = [:]
+            for name in names {
+                let identity = (try? context.connectDirect(reader: name).readerIdentity())
+                    ?? ReaderIdentity(name: name, attributes: ReaderAttributes())
+                keys[name] = identity.modelKey.description
+            }
+            let matching = names.filter { keys[$0] == model }
+            guard let first = matching.first else {
+                let list = names.map { "  \($0): \(keys[$0] ?? "?")" }.joined(separator: "\n")
+                throw fail("no reader has model key '\(model)'; readers and their keys:\n\(list)", status: ExitStatus.environment)
+            }
+            return first
+        }
+        return try selectReader(requested, context: context)
+    }
+
+    /// Readers among `names` that hold a card now.
+    static func readersWithCards(_ names: [String]) throws -> [String] {
+        let context = try PCSCContext()
+        var states = names.map { ReaderState(name: $0) }
+        _ = try context.waitForChange(&states, timeout: .zero)
+        return states.filter { $0.eventState.contains(.present) }.map(\.name)
+    }
+
+    /// Polls until a card is present in `reader` (vpcd notices a card within its 400 ms poll).
+    static func waitForCard(in reader: String, seconds: Double) -> Bool {
+        guard let context = try? PCSCContext() else { return false }
+        var states = [ReaderState(name: reader)]
+        let deadline = MonotonicClock.now() + UInt64(seconds * 1e9)
+        while MonotonicClock.now() < deadline {
+            guard (try? context.waitForChange(&states, timeout: .milliseconds(250))) != nil else { return false }
+            if states[0].eventState.contains(.present) { return true }
+            states[0].acknowledge()
+        }
+        return false
+    }
+
+    /// scripts/virtual-reader, looked for from the working directory and from the executable
+    /// (`.build/<config>/readerbench` sits three levels below the repository).
+    static func findVirtualReaderScript() -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath + "/scripts/virtual-reader"]
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appendingPathComponent("scripts/virtual-reader").path)
+            folder = folder.deletingLastPathComponent()
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private static func canSudo() -> Bool { runScript("/usr/bin/sudo", ["-n", "true"]).status == 0 }
+}
+
+/// Runs a script to completion, collecting its output.
+@discardableResult
+func runScript(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    do { try process.run() } catch { return (127, "\(error)") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
