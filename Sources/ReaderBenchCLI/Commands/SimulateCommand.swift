@@ -72,18 +72,9 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func makeConfiguration() throws -> SimulatorConfiguration {
-        guard let cardProfile = CardProfile.named(card) else {
-            throw fail("no card variant '\(card)'; one of \(CardProfile.builtIn.map(\.name).joined(separator: ", "))", status: ExitStatus.badInput)
-        }
-        let timing: TimingProfile
-        do { timing = try TimingProfiles.named(profile) } catch { throw fail(error.description, status: ExitStatus.badInput) }
-        var faults: [CardFault] = []
-        for text in fault {
-            do { faults.append(try CardFault(parsing: text)) } catch { throw fail(error.description, status: ExitStatus.badInput) }
-        }
-        let pins = CardPINs(authentication: authPin, text: textPin, signature: signPin)
-        if let problem = pins.validationProblem() { throw fail(problem, status: ExitStatus.badInput) }
-        return SimulatorConfiguration(card: cardProfile, timing: timing, faults: faults, pins: pins)
+        try Self.configuration(
+            card: card, profile: profile, faults: fault,
+            pins: CardPINs(authentication: authPin, text: textPin, signature: signPin))
     }
 }
 

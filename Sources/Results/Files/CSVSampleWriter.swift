@@ -91,7 +91,7 @@ public final class CSVSampleWriter {
     }
 
     private static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
         var escaped = "\""
         for character in field {
             if character == "\"" { escaped.append("\"") }
