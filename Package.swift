@@ -38,6 +38,7 @@ let package = Package(
         .library(name: "Simulator", targets: ["Simulator"]),
         .library(name: "Results", targets: ["Results"]),
         .library(name: "ReadPath", targets: ["ReadPath"]),
+        .library(name: "Traces", targets: ["Traces"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -80,6 +81,7 @@ let package = Package(
         // MARK: - The read path and its results
         .target(name: "ReadPath", dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
+        .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -109,6 +111,7 @@ let package = Package(
         .testTarget(
             name: "ReadPathTests",
             dependencies: ["ReadPath", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "CardLayout", "Measurement"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity"]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
         .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),

@@ -28,6 +28,18 @@ let package = Package(
             path: "Benchmarks/APDUBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
+            name: "ReadPathBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ReadPath", package: "readerbench"),
+                .product(name: "Measurement", package: "readerbench"),
+                .product(name: "CardTransport", package: "readerbench"),
+                .product(name: "SimulatedCard", package: "readerbench"),
+                .product(name: "Simulator", package: "readerbench"),
+            ],
+            path: "Benchmarks/ReadPathBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
             name: "TLVBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

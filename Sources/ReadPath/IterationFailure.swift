@@ -34,6 +34,9 @@ public struct IterationFailure: Error, Sendable, Hashable, CustomStringConvertib
     public var message: String
     /// Set when the run must not go on.
     public var stopsRun: StopReason?
+    /// The index (in the iteration's samples) of the exchange that failed, when an exchange did:
+    /// its time is then a failure's, not a latency to count.
+    public var apduIndex: Int?
 
     public init(_ cause: FailureCause, step: String?, _ message: String, stopsRun: StopReason? = nil) {
         self.cause = cause

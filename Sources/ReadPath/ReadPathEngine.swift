@@ -34,6 +34,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
 
     private var command: APDUBuffer
     private var response: APDUBuffer
+    /// Commands that never change (SELECTs, the token read, the retry query), encoded once so
+    /// the measured path only copies them.
+    private let fixedCommands: [[UInt8]?]
 
     /// - Parameters:
     ///   - pinFloor: refuse VERIFY below this many tries left (default: the PIN's maximum, so a
@@ -56,6 +59,31 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         objectBytes.reserveCapacity(65_536 + 512)
         signature = []
         signature.reserveCapacity(1024)
+        fixedCommands = scenario.steps.map(Self.fixedCommand)
+    }
+
+    /// The encoded command of a step whose bytes do not depend on the iteration.
+    private static func fixedCommand(_ step: Step) -> [UInt8]? {
+        var buffer = APDUBuffer(capacity: 64)
+        do {
+            switch step.operation {
+            case .selectApplication(let application):
+                let aid = application.aid
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C), data: aid.span)
+            case .selectFile(let id):
+                let data: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF)]
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C), data: data.span)
+            case .readToken:
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), expectedLength: 32)
+            case .queryRetries:
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80))
+            case .verify, .sign, .readCertificate, .readTextRecord:
+                return nil
+            }
+        } catch {
+            preconditionFailure("the fixed command of \(step.label) does not encode: \(error)")
+        }
+        return buffer.copyBytes()
     }
 
     /// Sets the DigestInfo for the next iteration's sign step (outside the measured path).
@@ -96,6 +124,11 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 }
                 do { try perform(step, index: index) } catch {
                     failure = error
+                    if error.cause == .statusWord || error.cause == .pcsc || error.cause == .timeout,
+                        !recorder.apdus.isEmpty
+                    {
+                        failure?.apduIndex = recorder.apdus.count - 1
+                    }
                     break
                 }
             }
@@ -118,18 +151,18 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
 
     private mutating func perform(_ step: Step, index: Int) throws(IterationFailure) {
         switch step.operation {
-        case .selectApplication(let application):
-            try encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C), data: application.aid, step: step)
+        case .selectApplication:
+            try useFixedCommand(index, step)
             try expectSuccess(try exchange(step, index, .selectApplication), step)
-        case .selectFile(let id):
-            try encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C), data: [UInt8(id >> 8), UInt8(id & 0xFF)], step: step)
+        case .selectFile:
+            try useFixedCommand(index, step)
             try expectSuccess(try exchange(step, index, .selectFile), step)
         case .readToken:
-            try encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), le: 32, step: step)
+            try useFixedCommand(index, step)
             try expectSuccess(try exchange(step, index, .readToken), step)
             tokenOK = responseStarts(with: jpkiTokenPrefix)
         case .queryRetries(let role):
-            try encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80), step: step)
+            try useFixedCommand(index, step)
             let sw = try exchange(step, index, .queryRetries)
             try checkRetryCounter(sw, role: role, step: step)
         case .verify(let role):
@@ -187,6 +220,16 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     }
 
     // MARK: - Exchanges
+
+    /// Copies a precomputed command into the reusable command buffer.
+    private mutating func useFixedCommand(_ index: Int, _ step: Step) throws(IterationFailure) {
+        guard let bytes = fixedCommands[index] else {
+            throw IterationFailure(.checkFailed, step: step.label, "no fixed command for this step")
+        }
+        do { try command.assign(bytes.span) } catch {
+            throw IterationFailure(.checkFailed, step: step.label, "cannot copy the command: \(error)")
+        }
+    }
 
     /// Encodes into the reusable command buffer.
     private mutating func encode(

@@ -90,7 +90,7 @@ public struct MyNumberCard: Sendable {
     private mutating func select(_ command: borrowing CommandView) -> StatusWord {
         switch command.header.p1 {
         case 0x04:
-            guard let app = CardApplication.allCases.first(where: { equal(command.data, $0.aid) }) else {
+            guard let app = applicationsByAID.first(where: { equal(command.data, $0.aid) })?.application else {
                 return .fileNotFound
             }
             // Selecting an application (even the same one again) drops the security state:
@@ -191,6 +191,10 @@ public struct MyNumberCard: Sendable {
         return true
     }
 }
+
+/// The AIDs, built once: `CardApplication.allCases` and `aid` make new arrays on each call, and
+/// the card must not allocate per command.
+private let applicationsByAID: [(application: CardApplication, aid: [UInt8])] = CardApplication.allCases.map { ($0, $0.aid) }
 
 /// The card's private keys, loaded once.
 ///

@@ -17,14 +17,18 @@ struct CSVSampleWriterTests {
         try writer.append(failed)
         try writer.close()
 
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first.map(String.init) == CSVSampleWriter.header)
         #expect(lines.count == 1 + 8 + 4 + 1)  // header, rows, and the empty string after the last line break
         #expect(lines.last == "")
         #expect(lines[1] == "0,warm,true,select-jpki,SELECT,select,0,1000000,9000,1,true")
         #expect(lines[4] == "0,warm,true,read-rest,READ BINARY,read-certificate,6000000,1000000,9000,2,true")
         #expect(lines[12] == "1,cold,false,read-rest,READ BINARY,read-certificate,6000000,1000000,,2,false")
-        #expect(lines.dropFirst().dropLast().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 11 })
+        #expect(
+            lines.dropFirst().dropLast().allSatisfy {
+                $0.split(separator: ",", omittingEmptySubsequences: false).count == 11
+            })
     }
 
     @Test("names holding commas or quotes are quoted, and status words keep four hex digits")
@@ -36,7 +40,9 @@ struct CSVSampleWriterTests {
         let iteration = IterationResult(
             index: 4, mode: .warm, warmup: false, startOffsetNanoseconds: 0, totalNanoseconds: 2, phases: [],
             apdus: [row])
-        #expect(CSVSampleWriter.row(row, of: iteration, labels: labels) == "4,warm,false,\"a,b\",\"GET \"\"DATA\"\"\",p,1,2,0123,1,true")
+        #expect(
+            CSVSampleWriter.row(row, of: iteration, labels: labels)
+                == "4,warm,false,\"a,b\",\"GET \"\"DATA\"\"\",p,1,2,0123,1,true")
     }
 
     @Test("an existing CSV file is not overwritten unless asked")

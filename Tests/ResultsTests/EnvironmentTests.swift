@@ -29,7 +29,9 @@ struct EnvironmentTests {
 
     @Test("the CPU model is the first model name line, and absent when there is none")
     func cpuModel() {
-        let text = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\nprocessor\t: 1\nmodel name\t: other\n"
+        let text =
+            "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n"
+            + "processor\t: 1\nmodel name\t: other\n"
         #expect(Environment.cpuModelName(cpuInfo: text) == "AMD EPYC 7B13")
         #expect(Environment.cpuModelName(cpuInfo: "processor : 0\nBogoMIPS : 50.00\n") == nil)
         #expect(Environment.cpuModelName(cpuInfo: "") == nil)

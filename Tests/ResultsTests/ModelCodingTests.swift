@@ -10,7 +10,8 @@ struct ModelCodingTests {
     func headerRoundTrip() throws {
         let card = CardInfo(
             source: .simulatedVPCD, measures: "round trips through pcscd to a simulated card; card time is modelled",
-            simulated: SimulationInfo(cardProfile: "mynumber-2020", timingProfile: "typical", imitates: "My Number Card"))
+            simulated: SimulationInfo(
+                cardProfile: "mynumber-2020", timingProfile: "typical", imitates: "My Number Card"))
         let header = Fixture.header(card: card)
         #expect(try roundTrip(header) == header)
         #expect(header.format == "readerbench-result" && header.version == 1)
@@ -33,7 +34,8 @@ struct ModelCodingTests {
         #expect(text == "[3,1,1,4000,900000,36864,2]")
         #expect(try roundTrip(row) == row)
         let noResponse = APDUTiming(
-            step: 0, kind: 0, phase: 0, startOffsetNanoseconds: 0, durationNanoseconds: 5, statusWord: -1, roundTrips: 1)
+            step: 0, kind: 0, phase: 0, startOffsetNanoseconds: 0, durationNanoseconds: 5, statusWord: -1, roundTrips: 1
+        )
         #expect(try roundTrip(noResponse) == noResponse)
         #expect(!noResponse.hasResponse)
     }
@@ -74,7 +76,8 @@ struct ModelCodingTests {
     func summaryRoundTrip() throws {
         var aggregator = RunAggregator(labels: Fixture.labels)
         for index in 0..<10 {
-            aggregator.add(Fixture.iteration(index, mode: index % 2 == 0 ? .warm : .cold, total: UInt64(index + 1) * 1_000_000))
+            aggregator.add(
+                Fixture.iteration(index, mode: index % 2 == 0 ? .warm : .cold, total: UInt64(index + 1) * 1_000_000))
         }
         aggregator.add(Fixture.iteration(10, failure: Failure(cause: .timeout, message: "over 5 s")))
         let summary = aggregator.summary(stopReason: .interrupted, note: "stopped by the user")

@@ -3,7 +3,7 @@ import Results
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Result files")
@@ -159,7 +159,8 @@ struct ResultFileTests {
         let path = directory.file("run.json")
         let writer = try ResultFileWriter(path: path, header: Fixture.header())
         try writer.append(Fixture.iteration(0))
-        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"totalNanoseconds\"", with: "\"x\"")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "\"totalNanoseconds\"", with: "\"x\"")
         let error = #expect(throws: ResultsError.self) { try ResultFile.parse(Array(text.utf8), path: path) }
         #expect(error?.code == .invalidContent)
         #expect(error?.reason.contains("iterations[0]") == true && error?.reason.contains("totalNanoseconds") == true)

@@ -95,12 +95,14 @@ struct RunAggregatorTests {
         aggregator.add(badPIN)
         // The reader vanished during READ BINARY: no response for APDU 3.
         var removed = Fixture.iteration(
-            7, total: 2_000, failure: Failure(cause: .pcsc, step: "read-rest", apdu: 3, message: "SCARD_W_REMOVED_CARD"))
+            7, total: 2_000, failure: Failure(cause: .pcsc, step: "read-rest", apdu: 3, message: "SCARD_W_REMOVED_CARD")
+        )
         removed.apdus.removeLast(4)
         removed.apdus[3].statusWord = APDUTiming.noStatusWord
         aggregator.add(removed)
         aggregator.add(Fixture.iteration(8, total: 3_000, failure: Failure(cause: .pcsc, message: "no reader")))
-        aggregator.add(Fixture.iteration(9, total: 4_000, failure: Failure(cause: .checkFailed, message: "bad signature")))
+        aggregator.add(
+            Fixture.iteration(9, total: 4_000, failure: Failure(cause: .checkFailed, message: "bad signature")))
         aggregator.add(Fixture.iteration(10, mode: .cold, failure: Failure(cause: .timeout, message: "over 5 s")))
 
         let summary = aggregator.summary(stopReason: .error, note: "reader removed")

@@ -11,7 +11,8 @@ enum Fixture {
         apduKinds: ["SELECT", "READ BINARY", "VERIFY", "COMPUTE DIGITAL SIGNATURE"],
         steps: ["select-jpki", "select-cert", "read-header", "read-rest", "select-pin", "verify", "select-key", "sign"])
 
-    static func header(card: CardInfo = CardInfo(source: .pcsc, measures: "round trips to a real card")) -> ResultHeader {
+    static func header(card: CardInfo = CardInfo(source: .pcsc, measures: "round trips to a real card")) -> ResultHeader
+    {
         ResultHeader(
             tool: ToolInfo(version: "0.1.0"), createdAt: "2025-11-22T02:27:00Z",
             run: RunOptions(

@@ -164,7 +164,9 @@ struct RunPlan {
             index: index, mode: mode, warmup: warmup, startOffsetNanoseconds: start &- runStart,
             totalNanoseconds: end &- start,
             failure: failure.map {
-                Failure(cause: Failure.Cause(rawValue: $0.cause.rawValue) ?? .pcsc, step: $0.step, message: $0.message)
+                Failure(
+                    cause: Failure.Cause(rawValue: $0.cause.rawValue) ?? .pcsc, step: $0.step, apdu: $0.apduIndex,
+                    message: $0.message)
             },
             phases: phases.map {
                 PhaseTiming(

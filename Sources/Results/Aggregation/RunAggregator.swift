@@ -19,6 +19,7 @@ public struct RunAggregator: Sendable {
     public let labels: SampleLabels
     private var modes: [IterationMode: ModeAccumulator] = [:]
 
+    /// An empty aggregator; `labels` name the kinds in the summary.
     public init(labels: SampleLabels) {
         self.labels = labels
     }

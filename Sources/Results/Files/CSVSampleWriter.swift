@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - CSV samples
@@ -19,7 +19,9 @@ public final class CSVSampleWriter {
     public static let header =
         "iteration,mode,warmup,step,kind,phase,start_offset_ns,duration_ns,sw,round_trips,iteration_ok"
 
+    /// The file being written.
     public let path: String
+    /// The labels step, kind and phase indices are resolved through.
     public let labels: SampleLabels
     private var descriptor: Int32
 

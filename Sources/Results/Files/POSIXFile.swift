@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - System calls
@@ -29,7 +29,9 @@ enum POSIXFile {
     static func append(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
         var done = 0
         while done < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in Glibc.write(descriptor, raw.baseAddress! + done, raw.count - done) }
+            let count = bytes.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress! + done, raw.count - done)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 return errno

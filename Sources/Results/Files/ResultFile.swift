@@ -4,7 +4,9 @@ import Foundation
 
 /// A result file read back: for tests, and for comparing runs.
 public struct ResultFile: Sendable, Hashable {
+    /// The header fields.
     public var header: ResultHeader
+    /// Every iteration in the file, warmups included, in file order.
     public var iterations: [IterationResult]
     /// Present when the run finished.
     public var summary: RunSummary?
@@ -12,6 +14,7 @@ public struct ResultFile: Sendable, Hashable {
     /// stopped before it could.
     public var complete: Bool
 
+    /// A result file's content from its parts.
     public init(header: ResultHeader, iterations: [IterationResult], summary: RunSummary?, complete: Bool) {
         self.header = header
         self.iterations = iterations

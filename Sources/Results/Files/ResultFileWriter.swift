@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Writer
@@ -65,7 +65,8 @@ public final class ResultFileWriter {
         while let last = prefix.last, last == 0x20 || last == 0x0A { prefix.removeLast() }
         prefix += Self.iterationsOpener
         closerOffset = Int64(prefix.count)
-        descriptor = try POSIXFile.createComplete(path, contents: prefix + Self.closer, replacingExisting: replacingExisting)
+        descriptor = try POSIXFile.createComplete(
+            path, contents: prefix + Self.closer, replacingExisting: replacingExisting)
     }
 
     deinit {
@@ -84,7 +85,8 @@ public final class ResultFileWriter {
         }
         let separator = Array((iterationCount == 0 ? "\n" : ",\n").utf8)
         let line = try ResultJSON.line(iteration, path: path)
-        try replaceCloser(with: separator + line + Self.closer, keeping: separator.count + line.count, what: "appending")
+        try replaceCloser(
+            with: separator + line + Self.closer, keeping: separator.count + line.count, what: "appending")
         iterationCount += 1
     }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Errors
@@ -14,6 +14,7 @@ public struct ResultsError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// The code's name, for logs.
         public var description: String { name }
 
         /// The file exists and replacing it was not asked for.
@@ -42,6 +43,7 @@ public struct ResultsError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let labelOutOfRange = Code("label out of range")
     }
 
+    /// What kind of failure this is; compare this, not the text.
     public let code: Code
     /// The file concerned.
     public let path: String
@@ -50,6 +52,7 @@ public struct ResultsError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Where the error was raised (`Results/ResultFileWriter.swift:42`), for bug reports.
     public let location: String
 
+    /// An error about `path`; `file` and `line` default to the caller's location.
     public init(_ code: Code, path: String, reason: String, file: String = #fileID, line: Int = #line) {
         self.code = code
         self.path = path
@@ -57,6 +60,7 @@ public struct ResultsError: Error, Hashable, Sendable, CustomStringConvertible {
         self.location = "\(file):\(line)"
     }
 
+    /// `path: reason`, ready for a message to the user.
     public var description: String { "\(path): \(reason)" }
 
     /// An error from a failed system call, with the C library's text for `errno`.

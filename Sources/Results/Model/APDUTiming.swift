@@ -25,6 +25,7 @@ public struct APDUTiming: Codable, Sendable, Hashable {
     /// Transmits the exchange took: 1, plus one per GET RESPONSE or 6Cxx resend.
     public var roundTrips: Int
 
+    /// A row from its values; see the properties for units and sentinels.
     public init(
         step: Int, kind: Int, phase: Int, startOffsetNanoseconds: UInt64, durationNanoseconds: UInt64,
         statusWord: Int, roundTrips: Int
@@ -41,6 +42,7 @@ public struct APDUTiming: Codable, Sendable, Hashable {
     /// True when the exchange got a response (whatever its status word).
     public var hasResponse: Bool { statusWord != Self.noStatusWord }
 
+    /// Reads a row, rejecting arrays that are not exactly seven integers or carry an impossible status word.
     public init(from decoder: any Decoder) throws {
         var row = try decoder.unkeyedContainer()
         if let count = row.count, count != 7 {
@@ -65,6 +67,7 @@ public struct APDUTiming: Codable, Sendable, Hashable {
         }
     }
 
+    /// Writes the row as a JSON array of seven integers.
     public func encode(to encoder: any Encoder) throws {
         var row = encoder.unkeyedContainer()
         try row.encode(step)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Environment
@@ -24,6 +24,8 @@ public struct Environment: Codable, Sendable, Hashable {
     /// The OpenSSL version used for signature checks, when the caller knows it.
     public var openSSLVersion: String?
 
+    /// An environment from known values (tests, traces); for this machine use
+    /// ``current(pcscLiteVersion:openSSLVersion:)``.
     public init(
         os: String?, kernel: String?, machine: String?, cpu: String?, cpuCount: Int,
         pcscLiteVersion: String? = nil, openSSLVersion: String? = nil

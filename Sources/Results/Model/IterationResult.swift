@@ -7,6 +7,7 @@
 public struct IterationResult: Codable, Sendable, Hashable {
     /// The position in the run, counting warmups, from 0.
     public var index: Int
+    /// Warm or cold.
     public var mode: IterationMode
     /// True for warmup iterations, which are written but left out of every summary.
     public var warmup: Bool
@@ -25,6 +26,7 @@ public struct IterationResult: Codable, Sendable, Hashable {
     /// it is still written to the file, because `select(.ok)` is what people type in jq.
     public var ok: Bool { failure == nil }
 
+    /// An iteration; it succeeded when `failure` is nil.
     public init(
         index: Int, mode: IterationMode, warmup: Bool, startOffsetNanoseconds: UInt64, totalNanoseconds: UInt64,
         failure: Failure? = nil, phases: [PhaseTiming], apdus: [APDUTiming]
@@ -43,6 +45,7 @@ public struct IterationResult: Codable, Sendable, Hashable {
         case index, mode, warmup, startOffsetNanoseconds, totalNanoseconds, ok, failure, phases, apdus
     }
 
+    /// Reads an iteration, rejecting one whose `ok` disagrees with its `failure`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         index = try container.decode(Int.self, forKey: .index)
@@ -61,6 +64,7 @@ public struct IterationResult: Codable, Sendable, Hashable {
         }
     }
 
+    /// Writes the iteration, `ok` included.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(index, forKey: .index)
@@ -93,6 +97,7 @@ public struct Failure: Codable, Sendable, Hashable {
         case cancelled
     }
 
+    /// The class of failure.
     public var cause: Cause
     /// The step (a name from the labels) the iteration failed at, when it failed at one.
     public var step: String?
@@ -103,6 +108,7 @@ public struct Failure: Codable, Sendable, Hashable {
     /// What happened, for people.
     public var message: String
 
+    /// A failure; give `apdu` whenever the iteration failed at an exchange, so the summary counts it against its kind.
     public init(cause: Cause, step: String? = nil, apdu: Int? = nil, message: String) {
         self.cause = cause
         self.step = step
@@ -119,8 +125,10 @@ public struct PhaseTiming: Codable, Sendable, Hashable {
     public var phase: String
     /// When the phase started, from the start of the iteration.
     public var startOffsetNanoseconds: UInt64
+    /// How long the phase took.
     public var durationNanoseconds: UInt64
 
+    /// A phase timing from its values.
     public init(phase: String, startOffsetNanoseconds: UInt64, durationNanoseconds: UInt64) {
         self.phase = phase
         self.startOffsetNanoseconds = startOffsetNanoseconds

@@ -58,6 +58,7 @@ public struct ToolInfo: Codable, Sendable, Hashable {
     /// The tool's version string.
     public var version: String
 
+    /// The tool information; the name defaults to this tool's.
     public init(name: String = "readerbench", version: String) {
         self.name = name
         self.version = version
@@ -97,6 +98,7 @@ public struct RunOptions: Codable, Sendable, Hashable {
     /// The PIN retry count below which the run stops rather than risk blocking the card.
     public var pinFloor: Int?
 
+    /// Run options from their values.
     public init(
         scenario: String, iterations: Int, warmup: Int, modes: [IterationMode], intervalMilliseconds: Int,
         timeoutMilliseconds: Int, readStrategy: ReadStrategy, readerRequested: String? = nil,
@@ -136,9 +138,12 @@ public struct ReadStrategy: Codable, Sendable, Hashable {
         case extended
     }
 
+    /// The length of the first READ BINARY.
     public var headerLength: HeaderLength
+    /// How the rest was read.
     public var chunking: Chunking
 
+    /// A read strategy from its two choices.
     public init(headerLength: HeaderLength, chunking: Chunking) {
         self.headerLength = headerLength
         self.chunking = chunking

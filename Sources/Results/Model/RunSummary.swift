@@ -23,10 +23,12 @@ public struct RunSummary: Codable, Sendable, Hashable {
     public var warm: ModeSummary?
     /// The cold iterations' summary, when any cold iteration was measured.
     public var cold: ModeSummary?
+    /// Why the run ended.
     public var stopReason: StopReason
     /// A sentence for people ("stopped after 412 of 1000 iterations: reader removed").
     public var note: String
 
+    /// A summary from its parts; ``RunAggregator`` builds these.
     public init(warm: ModeSummary?, cold: ModeSummary?, stopReason: StopReason, note: String) {
         self.warm = warm
         self.cold = cold
@@ -64,6 +66,7 @@ public struct ModeSummary: Codable, Sendable, Hashable {
     /// One entry per APDU kind seen, in the order of the labels' kinds.
     public var apduKinds: [APDUKindSummary]
 
+    /// A mode summary from its parts; ``RunAggregator`` builds these.
     public init(
         iterations: Int, succeeded: Int, failuresByCause: [String: Int], total: LatencySummary?,
         phases: [PhaseSummary], apduKinds: [APDUKindSummary]
@@ -79,9 +82,12 @@ public struct ModeSummary: Codable, Sendable, Hashable {
 
 /// One phase's latency.
 public struct PhaseSummary: Codable, Sendable, Hashable {
+    /// The phase or APDU kind name.
     public var name: String
+    /// The phase's latency over successful iterations.
     public var summary: LatencySummary
 
+    /// A phase summary from its parts.
     public init(name: String, summary: LatencySummary) {
         self.name = name
         self.summary = summary
@@ -90,6 +96,7 @@ public struct PhaseSummary: Codable, Sendable, Hashable {
 
 /// One APDU kind's latency and failures.
 public struct APDUKindSummary: Codable, Sendable, Hashable {
+    /// The phase or APDU kind name.
     public var name: String
     /// Latency of the exchanges of this kind that completed; nil when none did.
     public var summary: LatencySummary?
@@ -97,6 +104,7 @@ public struct APDUKindSummary: Codable, Sendable, Hashable {
     /// exchange that got no response.
     public var failures: Int
 
+    /// A kind summary from its parts.
     public init(name: String, summary: LatencySummary?, failures: Int) {
         self.name = name
         self.summary = summary

@@ -14,6 +14,7 @@ public struct ReaderInfo: Codable, Sendable, Hashable {
     /// The card's answer-to-reset, decoded, when there was one.
     public var atr: ATRDescription?
 
+    /// Reader information from its parts (for a reader PC/SC could not be asked about).
     public init(name: String, identity: ReaderIdentity?, modelKey: String, atr: ATRDescription?) {
         self.name = name
         self.identity = identity
@@ -44,6 +45,7 @@ public struct CardInfo: Codable, Sendable, Hashable {
         case trace
     }
 
+    /// Where responses came from.
     public var source: Source
     /// One sentence saying what the numbers measure, written by the runner for this source (for
     /// example "round trips through pcscd to a simulated card; card time is modelled").
@@ -51,6 +53,7 @@ public struct CardInfo: Codable, Sendable, Hashable {
     /// The simulation, when ``source`` is a simulated one.
     public var simulated: SimulationInfo?
 
+    /// Card information; give `simulated` for the simulated sources.
     public init(source: Source, measures: String, simulated: SimulationInfo? = nil) {
         self.source = source
         self.measures = measures
@@ -71,6 +74,7 @@ public struct SimulationInfo: Codable, Sendable, Hashable {
     /// reading only this object still cannot miss it.
     public var modelled: Bool
 
+    /// A simulation description; ``modelled`` is always true.
     public init(cardProfile: String, timingProfile: String, imitates: String) {
         self.cardProfile = cardProfile
         self.timingProfile = timingProfile
@@ -91,6 +95,7 @@ public struct Instrumentation: Codable, Sendable, Hashable {
     /// How summaries are computed.
     public var histogram: String
 
+    /// Instrumentation with the measured overhead; the clock and histogram default to what this build uses.
     public init(
         overheadNanosecondsPerAPDU: Double, clock: String = "CLOCK_MONOTONIC",
         histogram: String = "HdrHistogram, 3 significant digits"
@@ -111,6 +116,7 @@ public struct SampleLabels: Codable, Sendable, Hashable {
     /// Step names: one per command of the scenario, in order.
     public var steps: [String]
 
+    /// Labels from the scenario's names.
     public init(phases: [String], apduKinds: [String], steps: [String]) {
         self.phases = phases
         self.apduKinds = apduKinds
