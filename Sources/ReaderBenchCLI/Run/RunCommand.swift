@@ -36,6 +36,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Reader name, or a unique part of it.") var reader: String?
     @Option(help: "Reader model key (see `readerbench readers`).") var model: String?
     @Flag(help: "Measure the built-in simulated card even when a real reader is plugged in.") var simulate = false
+    @Flag(help: "Measure the simulated card inside this process, without pcscd (measures the harness only).")
+    var inProcess = false
     @Option(help: "Scenario: pin, visual or text.") var scenario: String = "pin"
     @Option(help: "Measured iterations per mode.") var iterations: Int = 200
     @Option(help: "Unmeasured iterations before each mode.") var warmup: Int = 5
@@ -77,8 +79,10 @@ struct RunCommand: ParsableCommand {
         let modes: [IterationMode] = cold ? [.cold] : warm ? [.warm] : [.warm, .cold]
 
         Interruption.install()
-        let source = try CardSourceSelection.select(
-            reader: reader, model: model, forceSimulator: simulate, simulator: simulator)
+        let source =
+            inProcess
+            ? CardSource.simulatedInProcess(reason: "--in-process was given")
+            : try CardSourceSelection.select(reader: reader, model: model, forceSimulator: simulate, simulator: simulator)
         defer {
             if case .simulatedBehindRig(let served, let lease) = source {
                 served.stop()

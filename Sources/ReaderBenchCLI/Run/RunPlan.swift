@@ -56,10 +56,13 @@ struct RunPlan {
 
         var engine = ReadPathEngine(channel: channel, scenario: scenario, strategy: strategy, pin: pin, pinFloor: pinFloor)
         let labels = header.labels
-        let watchdog = Watchdog(timeoutMilliseconds: timeoutMilliseconds + 250) { [scenario] step, waited in
+        // The watchdog allows a little past the timeout, so a channel that enforces the timeout
+        // itself (the in-process card) reports first, as an ordinary failed iteration.
+        let watchdog = Watchdog(timeoutMilliseconds: timeoutMilliseconds + 250) { [scenario, timeoutMilliseconds] step, waited in
             let label = step >= 0 && step < scenario.steps.count ? scenario.steps[step].label : "connect/disconnect"
             let message =
-                "\(label) did not complete within \(milliseconds(waited)) ms: the card or reader stopped answering"
+                "\(label) did not complete within the \(timeoutMilliseconds) ms timeout (waited \(milliseconds(waited)) ms): "
+                + "the card or reader stopped answering"
             let summary = sink.finish(stopReason: .timeout, note: message)
             printError("")
             printError("readerbench: error: \(message); every finished iteration is saved")

@@ -1,0 +1,122 @@
+// One APDU round trip through the real PC/SC stack: PCSCCard.transmit → libpcsclite → pcscd → vpcd → a card
+// served in-process on a VPCDCardThread. The card answers SELECT JPKI AP with 9000 from a table, so what is
+// measured is the client's path, which must allocate nothing per transmit (mallocCountTotal counts the whole
+// process, the card thread included, so zero here means zero on both sides).
+//
+// The card is served in-process so the benchmark needs nothing but the rig (scripts/virtual-reader start):
+// CI's threshold check starts the rig before it, and a card process would be one more thing to start and stop.
+// scripts/pcsc-bench-compare puts the card in a process of its own instead, so the C floor and the Swift loop
+// see the very same card.
+//
+// Without the rig (pcscd down, or no "Virtual PCD 00 00") the benchmark is skipped, not failed.
+
+import APDU
+import Benchmark
+import CardTransport
+import PCSC
+import VPCD
+
+// MARK: - The rig
+
+/// The reader the benchmark's card is served on (slot 0).
+let benchmarkSlot = 0
+let benchmarkReader = "Virtual PCD 00 00"
+
+/// SELECT JPKI AP by DF name, no response data: the first command of every My Number Card read.
+let selectJPKI: [UInt8] = [0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]
+
+/// Whether pcscd runs and lists the benchmark's reader; asked once, when benchmarks are registered.
+func rigIsUp() -> Bool {
+    guard let context = try? PCSCContext(), let names = try? context.readerNames() else { return false }
+    return names.contains(benchmarkReader)
+}
+
+/// The served card, a context and a connection, with the buffers the measured loop reuses; made in the
+/// benchmark's setup and released in its teardown.
+final class TransmitSession: @unchecked Sendable {
+    let server: VPCDCardThread<ScriptedCard>
+    let context: PCSCContext
+    let card: PCSCCard
+    let command: APDUBuffer
+    var response = APDUBuffer()
+
+    init() throws {
+        var scripted = ScriptedCard()
+        scripted.script(selectJPKI, answer: [0x90, 0x00])
+        server = try VPCDCardThread(
+            card: scripted,
+            configuration: VPCDServerConfiguration(endpoint: .slot(benchmarkSlot), giveUpConnectingAfter: .seconds(5)))
+        context = try PCSCContext()
+        card = try Self.connectWhenPresent(context, reader: benchmarkReader)
+        var command = APDUBuffer()
+        try command.assign(selectJPKI.span)
+        self.command = command
+        // One exchange outside the measurement: the card answers as scripted, or the benchmark stops here.
+        try card.transmit(command.span, into: &response)
+        guard response.copyBytes() == [0x90, 0x00] else {
+            throw BenchmarkRigError("the served card answered \(response.copyBytes()) to SELECT JPKI AP, not 9000")
+        }
+    }
+
+    deinit {
+        server.stop()
+        _ = server.join()
+    }
+
+    /// Connects once vpcd has accepted the card (its presence poll runs every 400 ms).
+    private static func connectWhenPresent(_ context: borrowing PCSCContext, reader: String) throws -> PCSCCard {
+        var states = [ReaderState(name: reader)]
+        for _ in 0..<50 {
+            if try context.waitForChange(&states, timeout: .milliseconds(100)),
+                states[0].eventState.contains(.present)
+            {
+                return try context.connect(reader: reader, share: .exclusive)
+            }
+            states[0].acknowledge()
+        }
+        throw BenchmarkRigError("the served card did not show up in \(reader) within 5 s; is slot \(benchmarkSlot) free?")
+    }
+
+    /// One measured exchange.
+    @inline(__always)
+    func transmit() throws(PCSCError) {
+        try card.transmit(command.span, into: &response)
+    }
+}
+
+struct BenchmarkRigError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+// MARK: - Benchmarks
+
+nonisolated(unsafe) var session: TransmitSession?
+
+let benchmarks: @Sendable () -> Void = {
+    let up = rigIsUp()
+    if !up {
+        print("PCSC.transmitSelect skipped: pcscd does not list '\(benchmarkReader)' (scripts/virtual-reader start)")
+    }
+    // One transmit per iteration, so the wall-clock percentiles read as per-APDU latency (compare the C floor,
+    // scripts/pcsc-transmit-bench.c) and mallocCountTotal as allocations per transmit.
+    let configuration = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal],
+        timeUnits: .microseconds,
+        warmupIterations: 200,
+        scalingFactor: .one,
+        maxDuration: .seconds(3),
+        maxIterations: 20_000,
+        skip: !up)
+
+    Benchmark(
+        "PCSC.transmitSelect", configuration: configuration,
+        closure: { benchmark in
+            guard let session else { fatalError("setup did not make the session") }
+            for _ in benchmark.scaledIterations {
+                try session.transmit()
+            }
+        },
+        setup: { session = try TransmitSession() },
+        teardown: { session = nil })
+}

@@ -1,1 +1,0 @@
-// Traces: being written.

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Runs the built `readerbench` executable the way a user does: a real process, real signals,
+/// real files.
+enum CLI {
+    /// `.build/<config>/readerbench`, beside the test bundle (`swift build` makes it).
+    static var executable: URL {
+        get throws {
+            var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            for _ in 0..<3 {
+                let candidate = folder.appendingPathComponent("readerbench")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+            throw Missing(description: "the readerbench executable was not found beside the tests: run `swift build` first")
+        }
+    }
+
+    struct Missing: Error, CustomStringConvertible { var description: String }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var uncaughtSignal: Bool
+    }
+
+    /// Starts the tool; the caller waits or signals.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Waits for the process, killing it after `timeout` seconds.
+    static func finish(_ process: Process, _ out: Pipe, _ err: Pipe, timeout: Double = 120) -> Outcome {
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        // Read both pipes to the end so a chatty process never blocks on a full pipe.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self), uncaughtSignal: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Runs to completion.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws -> Outcome {
+        let (process, out, err) = try start(arguments, environment: environment)
+        return finish(process, out, err, timeout: timeout)
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("readerbench-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
