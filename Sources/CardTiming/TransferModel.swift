@@ -81,7 +81,8 @@ public struct TransferModel: Codable, Sendable, Hashable {
     }
 
     func validationProblem() -> String? {
-        if !(bitsPerSecond > 0) { return "the link's bit rate must be positive" }
+        // Finite too: F = 0 on a contact link would make the bit rate infinite and the link free.
+        if !(bitsPerSecond > 0 && bitsPerSecond.isFinite) { return "the link's bit rate must be positive and finite" }
         if frameSize < blockOverheadBytes + 1 { return "frameSize \(frameSize) leaves no room for data" }
         if perFrameOverheadMicroseconds < 0 || exchangeOverheadMicroseconds < 0 { return "negative link overheads" }
         if !(bitsPerCharacter > 0) { return "bitsPerCharacter must be positive" }

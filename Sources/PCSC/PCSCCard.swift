@@ -34,7 +34,7 @@ public struct PCSCCard: ~Copyable {
     }
 
     deinit {
-        if !disconnected { _ = SCardDisconnect(handle, Disposition.leave.rawValue) }
+        if !disconnected { _ = SCardDisconnect(handle, Disposition.leave.pcscValue) }
     }
 
     /// The protocol control information for `SCardTransmit`: what the `SCARD_PCI_T0` /
@@ -49,7 +49,7 @@ public struct PCSCCard: ~Copyable {
     /// Ends the connection, doing `disposition` to the card (`SCardDisconnect`).
     public consuming func disconnect(_ disposition: Disposition = .leave) throws(PCSCError) {
         disconnected = true
-        try check(SCardDisconnect(handle, disposition.rawValue), "SCardDisconnect")
+        try check(SCardDisconnect(handle, disposition.pcscValue), "SCardDisconnect")
     }
 
     /// Re-establishes the connection (`SCardReconnect`), e.g. to reset or power-cycle the card
@@ -59,7 +59,7 @@ public struct PCSCCard: ~Copyable {
     ) throws(PCSCError) {
         var active: UInt = 0
         try check(
-            SCardReconnect(handle, share.rawValue, protocols.rawValue, initialization.rawValue, &active),
+            SCardReconnect(handle, share.rawValue, protocols.rawValue, initialization.pcscValue, &active),
             "SCardReconnect")
         activeProtocol = CardProtocols(rawValue: active)
         sendPCI = Self.pci(for: activeProtocol)
@@ -73,7 +73,7 @@ public struct PCSCCard: ~Copyable {
 
     /// Releases the reader after ``beginTransaction()``.
     public func endTransaction(_ disposition: Disposition = .leave) throws(PCSCError) {
-        try check(SCardEndTransaction(handle, disposition.rawValue), "SCardEndTransaction")
+        try check(SCardEndTransaction(handle, disposition.pcscValue), "SCardEndTransaction")
     }
 
     // MARK: - Status, attributes, control

@@ -80,7 +80,8 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
             entry(SCARD_E_PROTO_MISMATCH, "SCARD_E_PROTO_MISMATCH", "the card does not support the requested protocol"),
             entry(SCARD_E_NOT_READY, "SCARD_E_NOT_READY", "the reader or card is not ready"),
             entry(SCARD_F_COMM_ERROR, "SCARD_F_COMM_ERROR",
-                  "communication with pcscd failed: is it still running? (scripts/virtual-reader status)"),
+                  "communication with pcscd failed: it stopped or restarted (check with scripts/virtual-reader status; "
+                      + "start it with scripts/virtual-reader start or systemctl start pcscd)"),
             entry(SCARD_E_NOT_TRANSACTED, "SCARD_E_NOT_TRANSACTED",
                   "the reader did not complete the exchange (card moved away or did not answer)"),
             entry(SCARD_E_READER_UNAVAILABLE, "SCARD_E_READER_UNAVAILABLE",

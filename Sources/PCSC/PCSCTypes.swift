@@ -61,7 +61,9 @@ public enum Disposition: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    var rawValue: UInt {
+    /// The `SCARD_*_CARD` value. Not `rawValue`: that is the `String` one the raw type synthesizes, and
+    /// a second `rawValue` of another type fails to compile in whole-module (release) builds.
+    var pcscValue: UInt {
         switch self {
         case .leave: UInt(SCARD_LEAVE_CARD)
         case .reset: UInt(SCARD_RESET_CARD)

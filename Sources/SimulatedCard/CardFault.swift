@@ -26,32 +26,49 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
     case resetAfter(Int)
 
     /// Reads `KIND[:ARG]`.
+    ///
+    /// Every argument is checked: a fault that takes none refuses one (`mute:3` is not read as
+    /// `mute`), and a number that does not parse is an error, never a default.
     public init(parsing text: String) throws(FaultParseError) {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let kind = parts.first ?? ""
         let argument = parts.count > 1 ? parts[1] : nil
         func count(_ s: String?) throws(FaultParseError) -> Int {
             guard let s, let n = Int(s), n >= 1 else { throw FaultParseError(text: text, reason: "needs a command number ≥ 1") }
             return n
         }
+        func none() throws(FaultParseError) {
+            if argument != nil { throw FaultParseError(text: text, reason: "\(kind) takes no argument") }
+        }
         switch kind {
         case "remove-after": self = .removeAfter(try count(argument))
-        case "mute": self = .muteOn(nil)
+        case "mute":
+            try none()
+            self = .muteOn(nil)
         case "mute-on": self = .muteOn(try count(argument))
         case "get-response":
-            let chunk = argument.flatMap { Int($0) } ?? 256
-            guard (1...256).contains(chunk) else { throw FaultParseError(text: text, reason: "chunk must be 1…256") }
+            let chunk: Int
+            if let argument {
+                guard let k = Int(argument), (1...256).contains(k) else {
+                    throw FaultParseError(text: text, reason: "chunk must be a number 1…256")
+                }
+                chunk = k
+            } else {
+                chunk = 256
+            }
             self = .getResponse(chunk: chunk)
-        case "wrong-le": self = .wrongLe
+        case "wrong-le":
+            try none()
+            self = .wrongLe
         case "status-on":
-            let pieces = (argument ?? "").split(separator: "=").map(String.init)
-            guard pieces.count == 2, let n = Int(pieces[0]), n >= 1, pieces[1].count == 4,
-                let raw = UInt16(pieces[1], radix: 16)
+            let pieces = (argument ?? "").split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+            guard pieces.count == 2, let n = Int(pieces[0]), n >= 1, pieces[1].utf8.count == 4,
+                pieces[1].utf8.allSatisfy({ Self.isHexDigit($0) }), let raw = UInt16(pieces[1], radix: 16)
             else { throw FaultParseError(text: text, reason: "write it as status-on:N=SW, e.g. status-on:3=6F00") }
             self = .statusOn(n, StatusWord(rawValue: raw))
         case "slow":
-            guard let factor = argument.flatMap({ Double($0) }), factor > 0 else {
-                throw FaultParseError(text: text, reason: "needs a positive factor, e.g. slow:3")
+            guard let factor = argument.flatMap({ Double($0) }), factor > 0, factor.isFinite else {
+                throw FaultParseError(text: text, reason: "needs a positive, finite factor, e.g. slow:3")
             }
             self = .slow(factor)
         case "reset-after": self = .resetAfter(try count(argument))
@@ -62,13 +79,23 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Always four digits, so the printed form reads back: `0900` must not print as `900`.
+    private static func fourHexDigits(_ value: UInt16) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 4 - digits.count) + digits
+    }
+
+    private static func isHexDigit(_ c: UInt8) -> Bool {
+        (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c)
+    }
+
     public var description: String {
         switch self {
         case .removeAfter(let n): "remove-after:\(n)"
         case .muteOn(let n): n.map { "mute-on:\($0)" } ?? "mute"
         case .getResponse(let chunk): "get-response:\(chunk)"
         case .wrongLe: "wrong-le"
-        case .statusOn(let n, let sw): "status-on:\(n)=\(String(sw.rawValue, radix: 16, uppercase: true))"
+        case .statusOn(let n, let sw): "status-on:\(n)=\(Self.fourHexDigits(sw.rawValue))"
         case .slow(let factor): "slow:\(factor)"
         case .resetAfter(let n): "reset-after:\(n)"
         }
@@ -92,6 +119,8 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
     private var pending: [UInt8] = []
     private var pendingStatus = StatusWord.success
     private var heldForWrongLe: [UInt8]? = nil
+    /// CLA INS P1 P2 of the command whose answer `heldForWrongLe` holds.
+    private var heldHeader: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
     private var scratch: [UInt8]
 
     public init(_ base: Base, faults: [CardFault]) {
@@ -113,6 +142,28 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
     public mutating func respond(to command: Span<UInt8>, into response: inout OutputSpan<UInt8>) -> CardAction {
         commandCount += 1
         let n = commandCount
+        let action = deliver(command, n, &response)
+        // reset-after:N follows command N's answer whichever fault shaped that answer (a 61XX or
+        // 6CXX too); the card's and the transport's volatile state are both gone.
+        if action == .respond, let limit = resetAfter, n == limit {
+            powerOff()
+            return .respondThenRemove
+        }
+        return action
+    }
+
+    private var resetAfter: Int? {
+        faults.lazy.compactMap { if case .resetAfter(let c) = $0 { c } else { nil } }.first
+    }
+
+    private mutating func deliver(_ command: Span<UInt8>, _ n: Int, _ response: inout OutputSpan<UInt8>) -> CardAction {
+        // Data held for GET RESPONSE or for a resend after 6CXX is for the very next command
+        // only (ISO/IEC 7816-4); any other command discards it, so take it out now.
+        var waiting: [UInt8] = []
+        swap(&waiting, &pending)
+        let held = heldForWrongLe
+        heldForWrongLe = nil
+
         for fault in faults {
             switch fault {
             case .removeAfter(let limit) where n > limit: return .remove
@@ -125,14 +176,14 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
         }
         let getResponseChunk = faults.lazy.compactMap { if case .getResponse(let c) = $0 { c } else { nil } }.first
         let wrongLe = faults.contains(.wrongLe)
-        let resetAfter = faults.lazy.compactMap { if case .resetAfter(let c) = $0 { c } else { nil } }.first
 
         // GET RESPONSE for data held back by the get-response fault.
-        if let chunk = getResponseChunk, command.count >= 4, command[1] == 0xC0, !pending.isEmpty {
+        if let chunk = getResponseChunk, command.count >= 4, command[1] == 0xC0, !waiting.isEmpty {
             let le = command.count >= 5 ? (command[4] == 0 ? 256 : Int(command[4])) : 256
-            let count = min(le, chunk, pending.count)
-            response.append(bytes: pending.span.extracting(0..<count))
-            pending.removeFirst(count)
+            let count = min(le, chunk, waiting.count)
+            response.append(bytes: waiting.span.extracting(0..<count))
+            waiting.removeFirst(count)
+            pending = waiting
             response.append(pending.isEmpty ? pendingStatus : .bytesAvailable(min(pending.count, chunk)))
             return .respond
         }
@@ -140,9 +191,12 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
         // The command's Le, when it has one.
         let le: Int? = (try? CommandView(command))?.expectedLength
 
-        if wrongLe, let held = heldForWrongLe, let le, le == held.count - 2 {
-            // The resend with the Le the card asked for: answer with what was held.
-            heldForWrongLe = nil
+        // The resend with the Le the card asked for, of the same command (same CLA INS P1 P2):
+        // answer with what was held. A different command is not a resend and gets its own answer.
+        if wrongLe, let held, let le, le == held.count - 2, command.count >= 4,
+            command[0] == heldHeader.0, command[1] == heldHeader.1, command[2] == heldHeader.2,
+            command[3] == heldHeader.3
+        {
             response.append(bytes: held.span)
             return .respond
         }
@@ -163,7 +217,9 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
         let status = StatusWord(sw1: scratch[produced - 2], sw2: scratch[produced - 1])
 
         if wrongLe, le != nil, dataCount > 0, dataCount <= 256 {
+            // le != nil: the command parsed, so it has a 4-byte header.
             heldForWrongLe = Array(scratch[0..<produced])
+            heldHeader = (command[0], command[1], command[2], command[3])
             response.append(.wrongExpectedLength(exact: dataCount))
             return .respond
         }
@@ -174,10 +230,6 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
             return .respond
         }
         response.append(bytes: scratch.span.extracting(0..<produced))
-        if let limit = resetAfter, n == limit {
-            base.powerOff()
-            return .respondThenRemove
-        }
         return action
     }
 

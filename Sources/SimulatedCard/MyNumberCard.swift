@@ -120,7 +120,9 @@ public struct MyNumberCard: Sendable {
         }
         if let condition = file.readCondition, !verified.contains(condition) { return .securityStatusNotSatisfied }
         let offset = Int(command.header.p1p2)
-        guard offset <= capacity else { return .wrongParameters }
+        // Valid offsets are 0..<capacity; an offset at the end is outside the EF too (ISO/IEC
+        // 7816-4 6B00), rather than an empty read that a reader could mistake for success.
+        guard offset < capacity else { return .wrongParameters }
         let wanted = command.expectedLength ?? 256
         let count = min(wanted, capacity - offset)
         let fromData = max(0, min(count, bytes.count - offset))

@@ -1,3 +1,4 @@
+import APDU
 import CardTransport
 
 /// A trace in memory: the header, one contiguous byte arena with every command, response,

@@ -8,7 +8,7 @@ import CardTransport
 /// after it, so one offset serves both. Read the bytes through ``Trace``'s accessors.
 public struct TraceEvent: Sendable, Hashable, BitwiseCopyable {
     /// What happened.
-    public enum Kind: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    public enum Kind: UInt8, Sendable, Hashable, CaseIterable, BitwiseCopyable, CustomStringConvertible {
         /// The application opened the connection (`SCardConnect`).
         case connect
         /// One raw exchange (`SCardTransmit`).
@@ -36,7 +36,7 @@ public struct TraceEvent: Sendable, Hashable, BitwiseCopyable {
     }
 
     /// Whether an iteration started with the card still powered or from cold.
-    public enum IterationMode: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    public enum IterationMode: UInt8, Sendable, Hashable, CaseIterable, BitwiseCopyable, CustomStringConvertible {
         /// The previous iteration left the card powered.
         case warm
         /// The previous iteration powered the card down: connect pays power-up and ATR.

@@ -16,7 +16,8 @@ struct ProfileLoadingTests {
 
     /// A scratch directory of this test's own.
     static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cardtiming-tests-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cardtiming-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
@@ -124,7 +125,9 @@ struct ProfileLoadingTests {
         ]
         for (index, (body, word)) in cases.enumerated() {
             let url = directory.appendingPathComponent("invalid-\(index).json")
-            let json = #"{ "name": "bad", "imitates": "x", "modelled": true, "defaultProcessingMicroseconds": 0, "# + body + " }"
+            let json =
+                #"{ "name": "bad", "imitates": "x", "modelled": true, "defaultProcessingMicroseconds": 0, "# + body
+                + " }"
             try Data(json.utf8).write(to: url)
             do {
                 let profile = try TimingProfiles.named(url.path)

@@ -44,7 +44,11 @@ struct PCSCServiceRigTests {
         let before = client.outcome.withLock { $0 }
         try #require(before == nil, "the exchange before stopping pcscd failed: \(String(describing: before))")
 
-        // …then pcscd stops, and the next transmit must fail rather than hang.
+        // …then the card leaves and pcscd stops (with a card still linked to vpcd, pcscd 1.9.9 was seen to
+        // ignore TERM until the script's 5 s KILL, leaving its socket and PID file behind), and the next
+        // transmit on the open connection must fail rather than hang.
+        served.thread.stop()
+        _ = served.thread.join()
         let stop = try Rig.run(Self.virtualReader, ["stop"], timeout: 30)
         stopped = true
         #expect(stop.status == 0, "scripts/virtual-reader stop said: \(stop.output)")
@@ -67,8 +71,6 @@ struct PCSCServiceRigTests {
         }
 
         // Leave the rig as it was: pcscd up and both readers listed.
-        served.thread.stop()
-        _ = served.thread.join()
         let start = try Rig.run(Self.virtualReader, ["start"], timeout: 60)
         stopped = start.status != 0
         #expect(start.status == 0, "scripts/virtual-reader start said: \(start.output)")

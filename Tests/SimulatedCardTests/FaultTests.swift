@@ -1,4 +1,5 @@
 import APDU
+import CardLayout
 import CardTransport
 import SimulatedCard
 import Testing
@@ -63,7 +64,10 @@ struct FaultParsingTests {
             _ = try CardFault(parsing: "explode:1")
             Issue.record("parsed")
         } catch {
-            for kind in ["remove-after:N", "mute", "mute-on:N", "get-response", "wrong-le", "status-on:N=SW", "slow:F", "reset-after:N"] {
+            for kind in [
+                "remove-after:N", "mute", "mute-on:N", "get-response", "wrong-le", "status-on:N=SW", "slow:F",
+                "reset-after:N",
+            ] {
                 #expect(error.reason.contains(kind))
             }
         }
@@ -93,7 +97,8 @@ struct FaultyCardTests {
         var faulty = try Self.card([])
         var plain = try freshCard()
         let commands = [
-            Command.selectApplication(Command.jpkiAID), Command.selectFile(0x000A), Command.readBinary(offset: 0, le: 256),
+            Command.selectApplication(Command.jpkiAID), Command.selectFile(0x000A),
+            Command.readBinary(offset: 0, le: 256),
             Command.readBinary(offset: 1700, le: 200), [0x00, 0xFF], Command.selectFile(0x0018), Command.verify("0000"),
         ]
         for command in commands {
@@ -154,7 +159,9 @@ struct FaultyCardTests {
         return (data, reply.sw, exchanges)
     }
 
-    @Test("get-response:K turns answers with data into 61XX and GET RESPONSE pieces that reassemble with the final SW", arguments: [1, 7, 100, 256])
+    @Test(
+        "get-response:K turns answers with data into 61XX and GET RESPONSE pieces that reassemble with the final SW",
+        arguments: [1, 7, 100, 256])
     func getResponse(chunk: Int) throws {
         var card = try Self.card([.getResponse(chunk: chunk)])
         var plain = try freshCard()

@@ -29,7 +29,9 @@ struct JPKIReadTests {
     /// Every offset from 0 to the end of the EF, with short Le 256 (`00`) and other lengths:
     /// the bytes must be the DER then the padding, never a byte shifted or missing. Fewer bytes
     /// than an explicit Le (not 256) ends with 6282 ("end of file reached").
-    @Test("READ BINARY of the auth certificate at every offset returns the DER then padding", arguments: [256, 1, 4, 7, 100, 255])
+    @Test(
+        "READ BINARY of the auth certificate at every offset returns the DER then padding",
+        arguments: [256, 1, 4, 7, 100, 255])
     func everyOffset(le: Int) throws {
         var card = try freshCard()
         card.open(Command.jpkiAID, 0x000A)
@@ -39,7 +41,8 @@ struct JPKIReadTests {
         for offset in 0..<image.count {
             let reply = card.send(Command.readBinary(offset: offset, le: le))
             let count = min(le, image.count - offset)
-            let expected = Answer(data: Array(image[offset..<(offset + count)]), sw: count == le || le == 256 ? 0x9000 : 0x6282)
+            let expected = Answer(
+                data: Array(image[offset..<(offset + count)]), sw: count == le || le == 256 ? 0x9000 : 0x6282)
             if reply != expected {
                 mismatches += 1
                 if mismatches <= 5 { Issue.record("offset \(offset) Le \(le): got \(reply), expected \(expected)") }
@@ -83,6 +86,9 @@ struct JPKIReadTests {
         #expect(total == 1571)
         let der = card.readChunks(count: total)
         #expect(der == SyntheticIdentity.authCertificate)
+        // What follows the DER is padding: 1792 - 1571 = 221 bytes of FF, read with Le 00.
+        let tail = card.send(Command.readBinary(offset: total, le: 256))
+        #expect(tail == Answer(data: [UInt8](repeating: 0xFF, count: 221), sw: 0x9000))
         let certificate = try X509Certificate(derEncoded: der.span)
         #expect(certificate.derEncoded.count == 1571)
         let key = try certificate.publicKey()
@@ -151,7 +157,9 @@ struct JPKIReadTests {
 
     // MARK: - Short and extended length
 
-    @Test("on a short-only card an extended READ BINARY answers 6700", arguments: [CardProfile.contactless, .contactShort])
+    @Test(
+        "on a short-only card an extended READ BINARY answers 6700",
+        arguments: [CardProfile.contactless, .contactShort])
     func extendedRefused(profile: CardProfile) throws {
         var card = try freshCard(profile)
         card.open(Command.jpkiAID, 0x000A)
@@ -161,7 +169,9 @@ struct JPKIReadTests {
         #expect(card.send(Command.readBinary(offset: 0, le: 4)).sw == 0x9000)
     }
 
-    @Test("on an extended-length card one extended READ BINARY returns the whole certificate", arguments: [CardProfile.contactlessExtended, .contact])
+    @Test(
+        "on an extended-length card one extended READ BINARY returns the whole certificate",
+        arguments: [CardProfile.contactlessExtended, .contact])
     func extendedWholeCertificate(profile: CardProfile) throws {
         var card = try freshCard(profile)
         card.open(Command.jpkiAID, 0x000A)

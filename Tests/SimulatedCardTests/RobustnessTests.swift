@@ -25,7 +25,9 @@ struct RobustnessTests {
         Command.readBinary(offset: 0, le: 1571, extended: true), Command.verify("1234"), Command.verify(nil),
         Command.computeSignature([UInt8](repeating: 0x30, count: 51)),
         Command.build(ins: 0xB2, p1: 0x01, p2: 0x0C, le: 256),
-        Command.build(cla: 0x80, ins: 0x2A, p1: 0x00, p2: 0x80, data: [UInt8](repeating: 0x30, count: 51), le: 65536, extended: true),
+        Command.build(
+            cla: 0x80, ins: 0x2A, p1: 0x00, p2: 0x80, data: [UInt8](repeating: 0x30, count: 51), le: 65536,
+            extended: true),
     ]
 
     @Test("every prefix of a valid command gets a well-formed answer on every profile", arguments: CardProfile.builtIn)
@@ -46,7 +48,9 @@ struct RobustnessTests {
         }
     }
 
-    @Test("seeded random byte strings never crash the card and always get a well-formed answer", arguments: CardProfile.builtIn)
+    @Test(
+        "seeded random byte strings never crash the card and always get a well-formed answer",
+        arguments: CardProfile.builtIn)
     func randomBytes(profile: CardProfile) throws {
         var generator = SeededGenerator(seed: 0x5EED_0000 &+ UInt64(profile.name.utf8.count))
         var card = try freshCard(profile)
@@ -64,7 +68,10 @@ struct RobustnessTests {
                 let cla: UInt8 = Bool.random(using: &generator) ? 0x00 : 0x80
                 let ins = instructions.randomElement(using: &generator)!
                 let count = Int.random(in: 0...270, using: &generator)
-                command = [cla, ins, UInt8.random(in: 0...255, using: &generator), UInt8.random(in: 0...255, using: &generator)]
+                command = [
+                    cla, ins, UInt8.random(in: 0...255, using: &generator),
+                    UInt8.random(in: 0...255, using: &generator),
+                ]
                 command += (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
             case 2:
                 // A valid command with one byte flipped.
@@ -78,10 +85,15 @@ struct RobustnessTests {
                 case 1: command = Command.selectFile(UInt16.random(in: 0...0x20, using: &generator))
                 case 2:
                     command = Command.readBinary(
-                        offset: Int.random(in: 0...0x7FFF, using: &generator), le: Int.random(in: 1...256, using: &generator),
+                        offset: Int.random(in: 0...0x7FFF, using: &generator),
+                        le: Int.random(in: 1...256, using: &generator),
                         extended: Bool.random(using: &generator))
-                case 3: command = Command.verify(Bool.random(using: &generator) ? nil : String(Int.random(in: 0...9999, using: &generator)))
-                default: command = Command.computeSignature((0..<51).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                case 3:
+                    command = Command.verify(
+                        Bool.random(using: &generator) ? nil : String(Int.random(in: 0...9999, using: &generator)))
+                default:
+                    command = Command.computeSignature(
+                        (0..<51).map { _ in UInt8.random(in: 0...255, using: &generator) })
                 }
             }
             let bytes = card.rawResponse(command)
@@ -89,7 +101,10 @@ struct RobustnessTests {
                 problems += 1
                 if problems <= 5 { Issue.record("round \(round), command \(command.prefix(12))…: \(problem)") }
             }
-            if round % 997 == 0 { card.powerOff(); card.powerOn() }
+            if round % 997 == 0 {
+                card.powerOff()
+                card.powerOn()
+            }
         }
         #expect(problems == 0)
         #expect(card.commandCount == 20_000)

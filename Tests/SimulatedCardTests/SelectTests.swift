@@ -18,7 +18,8 @@ struct SelectTests {
         var card = try freshCard()
         #expect(card.send(Command.selectApplication(aid, p2: 0x00, le: 256)) == .ok)
         // And the application really is selected: one of its EFs can be selected afterwards.
-        let ef: UInt16 = aid == Command.jpkiAID ? 0x000A : aid == Command.textAID ? 0x0011 : aid == Command.visualAID ? 0x0013 : 0
+        let ef: UInt16 =
+            aid == Command.jpkiAID ? 0x000A : aid == Command.textAID ? 0x0011 : aid == Command.visualAID ? 0x0013 : 0
         if ef != 0 { #expect(card.send(Command.selectFile(ef)) == .ok) }
     }
 
@@ -80,7 +81,9 @@ struct SelectTests {
         #expect(try card.send(hex: "00 A4 02 0C 02 00 0A 00") == .ok)
     }
 
-    @Test("an instruction the card does not know answers 6D00", arguments: [0x00, 0x84, 0xCA, 0xD6, 0xE2, 0x24] as [UInt8])
+    @Test(
+        "an instruction the card does not know answers 6D00",
+        arguments: [0x00, 0x84, 0xCA, 0xD6, 0xE2, 0x24] as [UInt8])
     func unknownInstruction(ins: UInt8) throws {
         var card = try freshCard()
         #expect(card.send(Command.selectApplication(Command.jpkiAID)) == .ok)
@@ -90,7 +93,8 @@ struct SelectTests {
     @Test("a class byte other than 00 or 80 answers 6E00", arguments: [0x01, 0x04, 0x0C, 0x40, 0xA0, 0xFF] as [UInt8])
     func wrongClass(cla: UInt8) throws {
         var card = try freshCard()
-        #expect(card.send(Command.build(cla: cla, ins: 0xA4, p1: 0x04, p2: 0x0C, data: Command.jpkiAID)) == .status(0x6E00))
+        #expect(
+            card.send(Command.build(cla: cla, ins: 0xA4, p1: 0x04, p2: 0x0C, data: Command.jpkiAID)) == .status(0x6E00))
         // Nothing was selected by the refused command.
         #expect(card.send(Command.selectFile(0x000A)) == .status(0x6A82))
     }
@@ -115,7 +119,10 @@ struct SelectTests {
     @Test("the four built-in card profiles have the names, ATRs and length support the reference describes")
     func profiles() {
         #expect(CardProfile.builtIn.map(\.name) == ["contactless", "contactless-extended", "contact", "contact-short"])
-        #expect(CardProfile.contactless.atr == [0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F])
+        #expect(
+            CardProfile.contactless.atr == [
+                0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F,
+            ])
         #expect(CardProfile.contactlessExtended.atr == CardProfile.contactless.atr)
         #expect(!CardProfile.contactless.extendedLength && CardProfile.contactlessExtended.extendedLength)
         #expect(CardProfile.contact.extendedLength && !CardProfile.contactShort.extendedLength)

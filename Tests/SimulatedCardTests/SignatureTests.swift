@@ -123,6 +123,7 @@ struct SignatureTests {
         #expect(card.send(Command.verify("1234")) == .ok)
         #expect(card.send(Command.selectFile(0x0017)) == .ok)
         let info = try Self.digestInfo("x")
-        #expect(card.send(Command.build(cla: 0x80, ins: 0x2A, p1: 0x9E, p2: 0x9A, data: info, le: 256)) == .status(0x6A86))
+        #expect(
+            card.send(Command.build(cla: 0x80, ins: 0x2A, p1: 0x9E, p2: 0x9A, data: info, le: 256)) == .status(0x6A86))
     }
 }

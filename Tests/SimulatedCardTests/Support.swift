@@ -57,7 +57,8 @@ extension MyNumberCard {
     mutating func send(_ command: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) -> Answer {
         let bytes = rawResponse(command)
         guard let split = answer(of: bytes) else {
-            Issue.record("the card answered \(bytes.count) bytes, fewer than a status word", sourceLocation: sourceLocation)
+            Issue.record(
+                "the card answered \(bytes.count) bytes, fewer than a status word", sourceLocation: sourceLocation)
             return Answer(sw: 0x0000)
         }
         return split

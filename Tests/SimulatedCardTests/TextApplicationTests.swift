@@ -1,4 +1,5 @@
 import BERTLV
+import CardLayout
 import SimulatedCard
 import Testing
 

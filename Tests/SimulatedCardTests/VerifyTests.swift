@@ -81,12 +81,15 @@ struct VerifyTests {
             #expect(card.send(Command.verify("1234")) == .ok)
             #expect(card.send(Command.selectFile(0x0017)) == .ok)
             switch event {
-            case "off": card.powerOff(); card.powerOn()
+            case "off":
+                card.powerOff()
+                card.powerOn()
             case "on": card.powerOn()
             default: card.reset()
             }
             // Nothing is selected any more: no current file for the key to come from.
-            #expect(card.send(Command.computeSignature([UInt8](repeating: 1, count: 51))) == .status(0x6986), "\(event)")
+            #expect(
+                card.send(Command.computeSignature([UInt8](repeating: 1, count: 51))) == .status(0x6986), "\(event)")
             #expect(card.send(Command.selectFile(0x0017)) == .status(0x6A82), "\(event): no application selected")
             // clearVolatileState is what they share.
             var other = try Self.cardAtAuthPIN()
