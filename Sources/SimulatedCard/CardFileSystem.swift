@@ -45,27 +45,27 @@ struct CardFileSystem: Sendable {
             Dictionary(uniqueKeysWithValues: list.map { ($0.id, $0) })
         }
         // "JPKIAPICCTOKEN2" padded with spaces to 32 bytes: what peers read with READ BINARY 32.
-        var token = Array("JPKIAPICCTOKEN2".utf8)
+        var token = Array(CardFile.jpkiTokenText.utf8)
         token += [UInt8](repeating: 0x20, count: 32 - token.count)
         files = [
             .jpki: table([
-                ElementaryFile(id: 0x0006, content: .binary(bytes: token, capacity: 32, padding: 0x20), readCondition: nil),
-                .binary(0x000A, identity.authenticationCertificate),
-                .binary(0x000B, identity.authenticationCA),
-                .binary(0x0001, identity.signatureCertificate, readCondition: .jpkiSignature),
-                .binary(0x0002, identity.signatureCA),
-                ElementaryFile(id: 0x0018, content: .pin(.jpkiAuthentication), readCondition: nil),
-                ElementaryFile(id: 0x001B, content: .pin(.jpkiSignature), readCondition: nil),
-                ElementaryFile(id: 0x0017, content: .key(.authentication, .jpkiAuthentication), readCondition: nil),
-                ElementaryFile(id: 0x001A, content: .key(.signature, .jpkiSignature), readCondition: nil),
+                ElementaryFile(id: CardFile.jpkiToken, content: .binary(bytes: token, capacity: 32, padding: 0x20), readCondition: nil),
+                .binary(CardFile.jpkiAuthenticationCertificate, identity.authenticationCertificate),
+                .binary(CardFile.jpkiAuthenticationCA, identity.authenticationCA),
+                .binary(CardFile.jpkiSignatureCertificate, identity.signatureCertificate, readCondition: .jpkiSignature),
+                .binary(CardFile.jpkiSignatureCA, identity.signatureCA),
+                ElementaryFile(id: CardFile.jpkiAuthenticationPIN, content: .pin(.jpkiAuthentication), readCondition: nil),
+                ElementaryFile(id: CardFile.jpkiSignaturePIN, content: .pin(.jpkiSignature), readCondition: nil),
+                ElementaryFile(id: CardFile.jpkiAuthenticationKey, content: .key(.authentication, .jpkiAuthentication), readCondition: nil),
+                ElementaryFile(id: CardFile.jpkiSignatureKey, content: .key(.signature, .jpkiSignature), readCondition: nil),
             ]),
             .text: table([
-                ElementaryFile(id: 0x0011, content: .pin(.text), readCondition: nil),
-                ElementaryFile(id: 0x0014, content: .pin(.textA), readCondition: nil),
-                ElementaryFile(id: 0x0015, content: .pin(.textB), readCondition: nil),
+                ElementaryFile(id: CardFile.textPIN, content: .pin(.text), readCondition: nil),
+                ElementaryFile(id: CardFile.textPINA, content: .pin(.textA), readCondition: nil),
+                ElementaryFile(id: CardFile.textPINB, content: .pin(.textB), readCondition: nil),
                 // 17 bytes exactly: FF 10 0C <12 digits> FF FF, per the reference.
-                .binary(0x0001, person.myNumberRecord, capacity: person.myNumberRecord.count, readCondition: .text),
-                .binary(0x0002, person.basicFourRecord, readCondition: .text),
+                .binary(CardFile.textMyNumber, person.myNumberRecord, capacity: person.myNumberRecord.count, readCondition: .text),
+                .binary(CardFile.textBasicFour, person.basicFourRecord, readCondition: .text),
             ]),
             .visual: table([
                 ElementaryFile(id: 0x0013, content: .pin(.visualA), readCondition: nil),
