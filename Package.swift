@@ -111,7 +111,9 @@ let package = Package(
         .testTarget(
             name: "ReadPathTests",
             dependencies: ["ReadPath", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "CardLayout", "Measurement"]),
-        .testTarget(name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"]),
+        .testTarget(
+            name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity"]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),

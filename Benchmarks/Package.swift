@@ -40,6 +40,17 @@ let package = Package(
             path: "Benchmarks/ReadPathBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
+            name: "TraceBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Traces", package: "readerbench"),
+                .product(name: "APDU", package: "readerbench"),
+                .product(name: "CardTransport", package: "readerbench"),
+                .product(name: "HexCoding", package: "readerbench"),
+            ],
+            path: "Benchmarks/TraceBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
             name: "TLVBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
