@@ -33,12 +33,13 @@ struct CommandViewTests {
     @Test("every prefix of a valid command either parses or throws, never traps")
     func everyPrefix() throws {
         let full = try encoded(selectJPKI, data: [UInt8](repeating: 3, count: 300), le: 65536)
-        var parsedCount = 0
+        var valid: [Int] = []
         for n in 0...full.count {
-            if (try? ParsedCommand(Array(full.prefix(n)))) != nil { parsedCount += 1 }
+            if (try? ParsedCommand(Array(full.prefix(n)))) != nil { valid.append(n) }
         }
-        // The 4-byte header, the 5-byte case 2 and the full command are the only valid prefixes.
-        #expect(parsedCount == 3)
+        // Header only (case 1); 5 bytes (case 2, Le 00 = 256); 7 bytes (case 2 extended, Le = the
+        // Lc bytes); header + extended Lc + data (case 3 extended); the whole command (case 4).
+        #expect(valid == [4, 5, 7, 4 + 3 + 300, full.count])
     }
 
     @Test("random bytes never crash the command reader")
