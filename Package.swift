@@ -88,7 +88,7 @@ let package = Package(
             name: "ReaderBenchCLI",
             dependencies: [
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "Measurement",
-                "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto",
+                "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

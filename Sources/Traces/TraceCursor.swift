@@ -56,7 +56,9 @@ struct TraceCursor: Sendable {
             iterationEvents.append(index)
         }
         // Exchanges before the first iteration event (or in a trace without any) form a segment.
-        if prefixEnd > 0 && events[0..<prefixEnd].contains(where: { $0.kind != .note }) {
+        // Connects and disconnects alone before it (a recorder probing the reader) do not: a
+        // segment without exchanges could answer nothing when the replay wraps around to it.
+        if prefixEnd > 0 && events[0..<prefixEnd].contains(where: { $0.kind == .transmit }) {
             starts.insert(0, at: 0)
             ends.insert(prefixEnd, at: 0)
             iterationEvents.insert(-1, at: 0)

@@ -17,6 +17,8 @@ enum CardSource {
     case simulatedBehindRig(SimulatedReader, rig: RigLease?)
     /// The simulated card in this process: no reader at all.
     case simulatedInProcess(reason: String)
+    /// A recorded trace replayed in this process (the reader it was recorded on, its model key).
+    case trace(path: String, reader: String, modelKey: String)
 
     /// The `card.source` word of the result file.
     var resultSource: String {
@@ -24,12 +26,16 @@ enum CardSource {
         case .reader: "pcsc"
         case .simulatedBehindRig: "simulated-vpcd"
         case .simulatedInProcess: "simulated-in-process"
+        case .trace: "trace"
         }
     }
 
+    /// Whether the card is this program's simulation (its PINs are test data).
     var isSimulated: Bool {
-        if case .reader = self { return false }
-        return true
+        switch self {
+        case .simulatedBehindRig, .simulatedInProcess: true
+        case .reader, .trace: false
+        }
     }
 
     /// One sentence on what the numbers mean.
@@ -45,6 +51,9 @@ enum CardSource {
         case .simulatedInProcess(let reason):
             "THE HARNESS ONLY, NOT A READER: the simulated card runs in this process (\(reason)); "
                 + "card-side time comes from a timing profile (modelled)"
+        case .trace(let path, let reader, _):
+            "a replay of the trace \(path), recorded on \(reader), in this process: card time is the recording's "
+                + "(per --timing), not a live reader"
         }
     }
 }

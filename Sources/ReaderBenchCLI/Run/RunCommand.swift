@@ -10,6 +10,7 @@ import ReadPath
 import Results
 import SimulatedCard
 import Simulator
+import Traces
 
 /// `readerbench run`: the qualification-check read path, measured.
 struct RunCommand: ParsableCommand {
@@ -58,6 +59,14 @@ struct RunCommand: ParsableCommand {
     var profile: String = "instant"
     @Option(help: "Fault injected into the simulated card (repeatable).") var fault: [String] = []
     @Flag(help: "No progress display.") var quiet = false
+    @Option(help: "Record the run as a trace (PINs redacted): see docs/trace-format.md.") var record: String?
+    @Flag(help: "With --record: replace the text AP's personal data with fictitious values of the same shape.")
+    var scrubPersonal = false
+    @Option(help: "Replay this trace in-process instead of using a card.") var trace: String?
+    @Option(help: "Replay timing: none, recorded, scaled:K or sampled.") var timing: String = "recorded"
+    @Option(help: "Replay matching: strict (same bytes, PINs aside) or lenient (same instruction and file).")
+    var matching: String = "strict"
+    @Option(help: "Seed for --timing sampled.") var seed: UInt64 = 1
 
     func run() throws {
         guard let scenario = Scenario.named(self.scenario) else {
@@ -79,10 +88,21 @@ struct RunCommand: ParsableCommand {
         let modes: [IterationMode] = cold ? [.cold] : warm ? [.warm] : [.warm, .cold]
 
         Interruption.install()
-        let source =
-            inProcess
-            ? CardSource.simulatedInProcess(reason: "--in-process was given")
-            : try CardSourceSelection.select(reader: reader, model: model, forceSimulator: simulate, simulator: simulator)
+        if trace != nil && (record != nil || reader != nil || model != nil || simulate || inProcess) {
+            throw fail("--trace replays a recording; it cannot be combined with --record, --reader, --model, --simulate or --in-process", status: ExitStatus.badInput)
+        }
+        var replay: TraceReplayChannel?
+        if let trace {
+            replay = try openTrace(trace)
+        }
+        let source: CardSource
+        if let replay, let trace {
+            source = .trace(path: trace, reader: replay.trace.header.reader.name, modelKey: replay.trace.header.reader.modelKey)
+        } else if inProcess {
+            source = .simulatedInProcess(reason: "--in-process was given")
+        } else {
+            source = try CardSourceSelection.select(reader: reader, model: model, forceSimulator: simulate, simulator: simulator)
+        }
         defer {
             if case .simulatedBehindRig(let served, let lease) = source {
                 served.stop()
@@ -92,7 +112,10 @@ struct RunCommand: ParsableCommand {
 
         var pin: SecretPIN?
         if let role = scenario.pinRole {
-            if source.isSimulated && pinEnv == nil {
+            if case .trace = source {
+                // A trace's VERIFY data is redacted: any well-formed PIN matches, and no card is touched.
+                pin = SecretPIN(Array("0000".utf8))
+            } else if source.isSimulated && pinEnv == nil {
                 pin = SecretPIN(Array((role == .authentication ? simulator.pins.authentication : simulator.pins.text).utf8))
             } else {
                 pin = try PINInput.obtain(environmentVariable: pinEnv, role: role)
@@ -107,14 +130,63 @@ struct RunCommand: ParsableCommand {
         let outcome: RunOutcome
         switch source {
         case .reader(let name):
-            outcome = try plan.execute(channel: openReader(name), source: source, pin: pin)
+            outcome = try launch(openReader(name), plan, source, pin)
         case .simulatedBehindRig(let served, _):
-            outcome = try plan.execute(channel: openReader(served.readerName), source: source, pin: pin)
+            outcome = try launch(openReader(served.readerName), plan, source, pin)
         case .simulatedInProcess:
-            let channel = try makeInProcessChannel(simulator, muteTimeout: .milliseconds(timeout))
-            outcome = try plan.execute(channel: channel, source: source, pin: pin)
+            outcome = try launch(try makeInProcessChannel(simulator, muteTimeout: .milliseconds(timeout)), plan, source, pin)
+        case .trace:
+            guard let replay else { preconditionFailure("a trace source without its replay channel") }
+            var hooks = IterationHooks<TraceReplayChannel>()
+            hooks.challenge = { channel in
+                channel.beginIteration()
+                return channel.currentChallenge
+            }
+            outcome = try plan.execute(channel: replay, source: source, pin: pin, hooks: hooks)
         }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// Runs the plan on `channel`, recording a trace around it when --record asks.
+    private func launch<Channel: CardConnection & ~Copyable>(
+        _ channel: consuming Channel, _ plan: RunPlan, _ source: CardSource, _ pin: SecretPIN?
+    ) throws -> RunOutcome {
+        guard let record else { return try plan.execute(channel: channel, source: source, pin: pin) }
+        let recorder = TraceRecordingChannel(channel)
+        let sink = TraceSink(path: record, scrubPersonal: scrubPersonal, source: source, profile: plan.simulator)
+        var hooks = IterationHooks<TraceRecordingChannel<Channel>>()
+        hooks.started = { header in try sink.open(header) }
+        hooks.willBegin = { channel, number, mode, challenge in
+            channel.beginIteration(number: number, mode: mode == .cold ? .cold : .warm, challenge: challenge.span)
+        }
+        hooks.didEnd = { channel in try sink.drain(&channel) }
+        let outcome = try plan.execute(channel: recorder, source: source, pin: pin, hooks: hooks)
+        try sink.close()
+        printError("readerbench: trace in \(record) (PINs redacted\(scrubPersonal ? ", personal data scrubbed" : ""))")
+        return outcome
+    }
+
+    private func openTrace(_ path: String) throws -> TraceReplayChannel {
+        let replayTiming: ReplayTiming
+        switch timing {
+        case "none": replayTiming = .none
+        case "recorded": replayTiming = .recorded
+        case "sampled": replayTiming = .sampled(seed: seed)
+        case let text where text.hasPrefix("scaled:"):
+            guard let factor = Double(text.dropFirst("scaled:".count)), factor > 0, factor.isFinite else {
+                throw fail("--timing scaled:K needs a positive factor K", status: ExitStatus.badInput)
+            }
+            replayTiming = .scaled(factor)
+        default:
+            throw fail("--timing must be none, recorded, scaled:K or sampled", status: ExitStatus.badInput)
+        }
+        guard let replayMatching: ReplayMatching = matching == "strict" ? .strict : matching == "lenient" ? .lenient : nil
+        else { throw fail("--matching must be strict or lenient", status: ExitStatus.badInput) }
+        do {
+            return try TraceReplayChannel(trace: try Trace.load(path: path), matching: replayMatching, timing: replayTiming)
+        } catch {
+            throw fail("\(path): \(error)", status: ExitStatus.badInput)
+        }
     }
 
     private func openReader(_ name: String) throws -> PCSCReaderChannel {

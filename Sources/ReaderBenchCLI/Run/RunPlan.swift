@@ -16,6 +16,21 @@ struct RunOutcome {
     var exitStatus: Int32
 }
 
+/// What a card source may do around each iteration, outside its clock: a replayed trace supplies
+/// the recorded challenge; a recorder marks iteration boundaries and writes what it captured.
+struct IterationHooks<Channel: ~Copyable> {
+    /// The run is about to start: who is measured and how (a recorder writes its header now).
+    var started: ((ResultHeader) throws -> Void)?
+    /// The challenge to sign in the next iteration, when the source dictates it.
+    var challenge: ((inout Channel) -> [UInt8]?)?
+    /// The iteration is about to start (its number, mode and challenge).
+    var willBegin: ((inout Channel, Int, IterationMode, [UInt8]) -> Void)?
+    /// The iteration has ended and its samples are taken.
+    var didEnd: ((inout Channel) throws -> Void)?
+
+    init() {}
+}
+
 /// One run's settings, and the loop that carries them out on any card connection.
 struct RunPlan {
     var scenario: Scenario
@@ -35,7 +50,7 @@ struct RunPlan {
 
     /// Runs every mode's iterations on `channel`, writing results as it goes.
     func execute<Channel: CardConnection & ~Copyable>(
-        channel: consuming Channel, source: CardSource, pin: SecretPIN?
+        channel: consuming Channel, source: CardSource, pin: SecretPIN?, hooks: IterationHooks<Channel> = IterationHooks()
     ) throws -> RunOutcome {
         var channel = channel
         // Who and what is measured, before the first iteration (and outside it).
@@ -43,6 +58,7 @@ struct RunPlan {
         let overhead = InstrumentationCost.measure()
         let header = makeHeader(source: source, reader: probe, overhead: overhead)
         let sink = try ResultSink(header: header, outPath: outPath, csvPath: csvPath)
+        try hooks.started?(header)
 
         printError("readerbench: \(scenario.name) scenario on \(probe.name) — measures \(source.measures)")
         if let atr = probe.atr { printError("readerbench: ATR \(atr.hex) (\(atr.interface))") }
@@ -85,11 +101,19 @@ struct RunPlan {
                     stop = (.interrupted, "stopped by the user after \(sink.measuredIterations) measured iterations")
                     break modes
                 }
-                do { engine.setChallenge(digestInfo: try Challenge.digestInfo(for: try Challenge.random())) } catch {
+                let challenge: [UInt8]
+                do {
+                    challenge = try hooks.challenge?(&engine.transport.channel) ?? Challenge.random()
+                    engine.setChallenge(digestInfo: try Challenge.digestInfo(for: challenge))
+                } catch {
                     stop = (.error, "cannot make a challenge: \(error)")
                     break modes
                 }
+                hooks.willBegin?(&engine.transport.channel, index, mode, challenge)
                 var failure = engine.runIteration(powerAfter: mode == .cold ? .unpower : .leave)
+                do { try hooks.didEnd?(&engine.transport.channel) } catch {
+                    printError("readerbench: warning: \(error)")
+                }
                 if failure == nil { failure = engine.checkResults() }
                 let result = iterationResult(
                     engine.recorder, index: index, mode: mode, warmup: round < warmup, runStart: runStart, failure: failure,
@@ -196,6 +220,8 @@ struct RunPlan {
         case .reader(let reader): name = reader
         case .simulatedBehindRig(let served, _): name = served.readerName
         case .simulatedInProcess: name = "in-process simulated card (no reader)"
+        case .trace(_, let reader, let modelKey):
+            return ReaderInfo(name: reader, identity: nil, modelKey: modelKey, atr: atr.isEmpty ? nil : ATRDescription(atr))
         }
         if case .simulatedInProcess = source {} else {
             identity = (try? PCSCContext().connectDirect(reader: name).readerIdentity())
