@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "CardTiming", dependencies: ["Measurement"], resources: [.copy("Profiles")]),
 
         // MARK: - The simulator: the card model, timing and faults served through vpcd or in-process
-        .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU"]),
+        .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU", "Traces"]),
 
         // MARK: - The read path and its results
         .target(name: "ReadPath", dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),

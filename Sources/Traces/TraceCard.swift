@@ -12,7 +12,7 @@ import CardTransport
 /// vpcd does not pass on the application's connects and disconnects, only power changes, so
 /// the card moves between recorded iterations by itself: when the current one has no exchange
 /// left, the next one begins.
-public struct TraceCard: VirtualCard {
+public struct TraceCard: VirtualCard, Sendable {
     /// Served when the trace has no ATR (pcsc-spy logs do not show it): a minimal T=1 ATR
     /// (`3B 80 80 01 01`), because vpcd reads an empty ATR as the card leaving.
     public static let fallbackATR: [UInt8] = [0x3B, 0x80, 0x80, 0x01, 0x01]

@@ -21,18 +21,24 @@ import VPCD
 
 let defaultAPDU = "00A4040C0AD392F000260100000001"
 
+/// Writes to standard error (fd 2; glibc's `stderr` global is not concurrency-safe in Swift 6).
+func printError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
+
 func usage() -> Never {
-    fputs(
+    printError(
         """
         usage: PCSCTransmitLoop transmit READER [COUNT [HEX_APDU [WARMUP]]]
                PCSCTransmitLoop serve SLOT [HEX_APDU]
 
-        """, stderr)
+        """)
     exit(2)
 }
 
 func fail(_ message: String) -> Never {
-    fputs("PCSCTransmitLoop: \(message)\n", stderr)
+    printError("PCSCTransmitLoop: \(message)\n")
     exit(1)
 }
 
@@ -90,7 +96,7 @@ func serve(slot: Int, command: [UInt8]) {
         fail("\(error)")
     }
     print("serving on slot \(slot); SIGTERM stops")
-    fflush(stdout)
+    fflush(nil)  // all streams: the script waits for this line
     while stopRequested == 0 { usleep(50_000) }
     thread.stop()
     let result = thread.join()

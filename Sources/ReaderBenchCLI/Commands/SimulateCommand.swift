@@ -6,6 +6,7 @@ import HexCoding
 import Measurement
 import SimulatedCard
 import Simulator
+import Traces
 import VPCD
 
 /// `readerbench simulate`: a simulated My Number Card behind the virtual reader.
@@ -34,6 +35,11 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "vpcd host.") var host: String = "127.0.0.1"
     @Flag(help: "Log each APDU (VERIFY data is never shown).") var verbose = false
     @Flag(help: "List the card variants and timing profiles, then exit.") var list = false
+    @Option(help: "Serve a recorded trace instead of the simulated card, at its recorded timing.") var trace: String?
+    @Option(help: "With --trace: replay timing none, recorded, scaled:K or sampled.") var timing: String = "recorded"
+    @Option(help: "With --trace: strict or lenient matching.") var matching: String = "strict"
+    @Option(help: "With --trace: microseconds to take off each recorded duration (this machine's round trip).")
+    var compensateUs: Int = 0
 
     func run() throws {
         if list {
@@ -44,6 +50,10 @@ struct SimulateCommand: ParsableCommand {
             return
         }
         guard slot == 0 || slot == 1 else { throw fail("--slot must be 0 or 1", status: ExitStatus.badInput) }
+        if let trace {
+            try serveTrace(trace)
+            return
+        }
         let configuration = try makeConfiguration()
         Interruption.install()
         let verbose = self.verbose
@@ -69,6 +79,40 @@ struct SimulateCommand: ParsableCommand {
         }
         let ended = reader.stop()
         printError("simulate: stopped after \(ended.commandCount) commands")
+    }
+
+    /// Serves a recorded trace through vpcd until Ctrl-C.
+    func serveTrace(_ path: String) throws {
+        let loaded: Trace
+        do { loaded = try Trace.load(path: path) } catch { throw fail("\(path): \(error)", status: ExitStatus.badInput) }
+        let replayTiming: ReplayTiming
+        switch timing {
+        case "none": replayTiming = .none
+        case "recorded": replayTiming = .recorded
+        case "sampled": replayTiming = .sampled(seed: 1)
+        case let text where text.hasPrefix("scaled:"):
+            guard let factor = Double(text.dropFirst("scaled:".count)), factor > 0, factor.isFinite else {
+                throw fail("--timing scaled:K needs a positive factor K", status: ExitStatus.badInput)
+            }
+            replayTiming = .scaled(factor)
+        default: throw fail("--timing must be none, recorded, scaled:K or sampled", status: ExitStatus.badInput)
+        }
+        guard compensateUs >= 0 else { throw fail("--compensate-us must not be negative", status: ExitStatus.badInput) }
+        Interruption.install()
+        let reader: ReplayedReader
+        do {
+            reader = try ReplayedReader(
+                trace: loaded, matching: matching == "lenient" ? .lenient : .strict, timing: replayTiming, slot: slot,
+                compensationNanoseconds: UInt64(compensateUs) * 1000, giveUpConnectingAfter: nil,
+                onEvent: { event in
+                    if case .connected(let endpoint) = event { printError("simulate: connected to vpcd at \(endpoint)") }
+                })
+        } catch { throw fail("\(path): \(error)", status: ExitStatus.badInput) }
+        printError(
+            "simulate: trace \(path) (recorded on \(loaded.header.reader.name)) on \(reader.readerName), timing \(timing); Ctrl-C to stop")
+        while !Interruption.requested { PreciseWait.sleep(until: MonotonicClock.now() + 100_000_000) }
+        let mismatches = reader.stop()
+        printError("simulate: stopped; \(mismatches) command\(mismatches == 1 ? "" : "s") matched nothing in the trace")
     }
 
     func makeConfiguration() throws -> SimulatorConfiguration {

@@ -1,0 +1,89 @@
+import Foundation
+import Results
+import RigSupport
+import Testing
+
+/// Recording and replaying traces with the real executable, pcscd and vpcd.
+@Suite("Traces end to end", .serialized, Rig.enabled)
+struct TraceEndToEndTests {
+    /// Serves `arguments` (a `simulate` command) on slot 1 while `body` runs.
+    func whileSimulating<R>(_ arguments: [String], _ body: () throws -> R) throws -> R {
+        try Rig.requireReader(Rig.readers[1])
+        let (process, out, err) = try CLI.start(["simulate", "--slot", "1"] + arguments)
+        defer {
+            process.interrupt()
+            _ = CLI.finish(process, out, err, timeout: 10)
+        }
+        guard try Rig.waitForCard(in: Rig.readers[1], present: true) else {
+            throw Rig.Unavailable(description: "the simulated card did not appear in \(Rig.readers[1])")
+        }
+        return try body()
+    }
+
+    @Test("a recorded PIN run leaves no trace of the PIN in any file it wrote, and VERIFY is redacted in the trace")
+    func recordingRedactsThePIN() throws {
+        let folder = try CLI.temporaryDirectory()
+        let trace = folder.appendingPathComponent("run.trace.jsonl").path
+        let out = folder.appendingPathComponent("run.json").path
+        let csv = folder.appendingPathComponent("run.csv").path
+        let pin = "7395"
+        let outcome = try whileSimulating(["--auth-pin", pin]) {
+            try CLI.run(
+                ["run", "--reader", Rig.readers[1], "--scenario", "pin", "--iterations", "4", "--warmup", "1",
+                 "--pin-env", "RB_TEST_PIN", "--record", trace, "--out", out, "--csv", csv, "--quiet"],
+                environment: ["RB_TEST_PIN": pin])
+        }
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(!outcome.stdout.contains(pin) && !outcome.stderr.contains(pin))
+        // The PIN as it travels (ASCII bytes, written as hex in traces) appears in no file.
+        let pinHex = pin.utf8.map { String($0, radix: 16, uppercase: true) }.joined()
+        for path in [trace, out, csv] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!text.uppercased().contains(pinHex), "\(path) holds the PIN's bytes")
+        }
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        let verifies = lines.filter { $0.contains("\"c\":\"0020008004") }
+        #expect(verifies.count == 10)  // 5 iterations × 2 modes
+        #expect(verifies.allSatisfy { $0.contains("\"c\":\"00200080042A2A2A2A\"") })
+        #expect(lines.first?.contains("\"redacted\":[\"pin\"]") == true)
+    }
+
+    @Test("replaying a trace through vpcd at recorded timing gives per-APDU medians within 2% (or 20 µs) of the recording")
+    func replayFidelity() throws {
+        let folder = try CLI.temporaryDirectory()
+        let trace = folder.appendingPathComponent("fixed.trace.jsonl").path
+        let recorded = folder.appendingPathComponent("recorded.json").path
+        let floorRun = folder.appendingPathComponent("floor.json").path
+        let replayed = folder.appendingPathComponent("replayed.json").path
+        let common = ["--scenario", "visual", "--iterations", "40", "--warmup", "3", "--warm", "--quiet"]
+        // This machine's round trip through pcscd + vpcd, to take off the recorded durations.
+        let floor = try CLI.run(["run", "--simulate", "--profile", "instant", "--out", floorRun] + common)
+        #expect(floor.status == 0, "stderr: \(floor.stderr)")
+        let floorMedian = try medians(floorRun).values.sorted()[medians(floorRun).count / 2]
+        // Record at a calibrated 2 ms per command.
+        let recording = try CLI.run(["run", "--simulate", "--profile", "fixed-2ms", "--record", trace, "--out", recorded] + common)
+        #expect(recording.status == 0, "stderr: \(recording.stderr)")
+        // Serve the trace at its recorded timing and measure it again, through the same stack.
+        let replay = try whileSimulating(["--trace", trace, "--compensate-us", String(floorMedian / 1000)]) {
+            try CLI.run(["run", "--reader", Rig.readers[1], "--out", replayed] + common)
+        }
+        #expect(replay.status == 0, "stderr: \(replay.stderr)")
+        let before = try medians(recorded)
+        let after = try medians(replayed)
+        #expect(Set(before.keys) == Set(after.keys))
+        for (kind, original) in before {
+            let again = try #require(after[kind])
+            let allowed = max(Double(original) * 0.02, 20_000)
+            #expect(abs(Double(again) - Double(original)) <= allowed, "\(kind): recorded \(original) ns, replayed \(again) ns")
+        }
+    }
+
+    /// Per-APDU-kind p50 of the warm mode, in nanoseconds.
+    func medians(_ path: String) throws -> [String: UInt64] {
+        let file = try ResultFile.load(path)
+        let warm = try #require(file.summary?.warm)
+        var result: [String: UInt64] = [:]
+        for kind in warm.apduKinds { if let summary = kind.summary { result[kind.name] = summary.p50 } }
+        return result
+    }
+}
