@@ -17,9 +17,11 @@ import VPCD
     "PC/SC when pcscd stops", .serialized, Rig.enabled,
     .enabled(
         if: ProcessInfo.processInfo.environment["READERBENCH_RIG_RESTART"] == "1",
-        "restarts the shared pcscd: READERBENCH_RIG_RESTART=1 asks for it. Off by default because after a card"
-            + " has left a vpcd slot, pcscd 1.9.9 + vpcd 3.3 can ignore TERM; scripts/virtual-reader then KILLs it,"
-            + " which leaves /run/pcscd/pcscd.comm and pcscd.pid behind and `start` refuses to run"))
+        """
+        restarts the shared pcscd, so only with READERBENCH_RIG_RESTART=1: after a card has left a vpcd slot, \
+        pcscd 1.9.9 + vpcd 3.3 can ignore TERM; scripts/virtual-reader then KILLs it, which leaves \
+        /run/pcscd/pcscd.comm and pcscd.pid behind, and `start` refuses to run
+        """))
 struct PCSCServiceRigTests {
     /// scripts/virtual-reader, found from this file (Tests/PCSCTests/…).
     static let virtualReaderPath = URL(fileURLWithPath: #filePath)
