@@ -51,6 +51,28 @@ let package = Package(
             path: "Benchmarks/TraceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
+            name: "PCSCBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PCSC", package: "readerbench"),
+                .product(name: "APDU", package: "readerbench"),
+                .product(name: "VPCD", package: "readerbench"),
+                .product(name: "CardTransport", package: "readerbench"),
+            ],
+            path: "Benchmarks/PCSCBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "PCSCTransmitLoop",
+            dependencies: [
+                .product(name: "PCSC", package: "readerbench"),
+                .product(name: "APDU", package: "readerbench"),
+                .product(name: "VPCD", package: "readerbench"),
+                .product(name: "CardTransport", package: "readerbench"),
+                .product(name: "HexCoding", package: "readerbench"),
+                .product(name: "Measurement", package: "readerbench"),
+            ],
+            path: "Benchmarks/PCSCTransmitLoop"),
+        .executableTarget(
             name: "TLVBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

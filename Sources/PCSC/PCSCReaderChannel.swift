@@ -22,10 +22,16 @@ public struct PCSCReaderChannel: ~Copyable {
     }
 
     /// What the reader says about itself (connects directly if no card connection is open).
-    public func readerIdentity() throws(PCSCError) -> ReaderIdentity {
-        if card != nil { return try card!.readerIdentity() }
-        let direct = try context.connectDirect(reader: readerName)
-        return try direct.readerIdentity()
+    public mutating func readerIdentity() throws(PCSCError) -> ReaderIdentity {
+        // Take the connection out and put it back: borrowing through an Optional of a
+        // noncopyable type crashes Swift 6.3.1's release builds.
+        guard let open = card.take() else {
+            let direct = try context.connectDirect(reader: readerName)
+            return try direct.readerIdentity()
+        }
+        let result = Result { () throws(PCSCError) -> ReaderIdentity in try open.readerIdentity() }
+        card = consume open
+        return try result.get()
     }
 }
 
@@ -49,8 +55,12 @@ extension PCSCReaderChannel: CardConnection {
     }
 
     public mutating func transmitRaw(_ command: Span<UInt8>, into response: inout APDUBuffer) throws(TransportError) {
-        guard card != nil else { throw TransportError(.other, "transmit on \(readerName) without a connection") }
-        do { try card!.transmit(command, into: &response) } catch { throw error.transportError }
+        switch card {
+        case .some(let open):
+            do { try open.transmit(command, into: &response) } catch { throw error.transportError }
+        case .none:
+            throw TransportError(.other, "transmit on \(readerName) without a connection")
+        }
     }
 
     public mutating func reconnect(_ action: PowerAction) throws(TransportError) {

@@ -85,7 +85,7 @@ struct PCSCTransmitRigTests {
         #expect(result.card.commandCount == 8)
     }
 
-    @Test("a card leaving mid-command fails that transmit as not transacted, and the next as card removed")
+    @Test("a card leaving mid-command: SCardTransmit succeeds with no bytes, then the connection reports card removed")
     func removalMidCommand() throws {
         let served = try ServedCard(OffsetEchoCard(removeOnCommand: 2), slot: 1)
         let context = try PCSCContext()
@@ -96,12 +96,14 @@ struct PCSCTransmitRigTests {
         try command.assign(readBinary.span)
         try card.transmit(command.span, into: &response)
 
+        // What pcsc-lite 1.9.9 with vpcd 3.3 really does when the card's link closes mid-command: vpcd
+        // reads the closed socket as a zero-length answer and pcscd passes it on as SCARD_S_SUCCESS
+        // with no bytes. No valid R-APDU is empty (SW1 SW2 are mandatory), so a transport over this
+        // channel reports a protocol violation for it, and the next call sees the removal.
         let midCommand = Self.transmitFailure(card, command, &response)
-        // vpcd's driver reports the broken link as IFD_COMMUNICATION_ERROR, which pcscd turns into
-        // SCARD_E_NOT_TRANSACTED: at that moment nobody knows yet that the card is gone.
-        #expect(midCommand?.name == "SCARD_E_NOT_TRANSACTED", "got \(String(describing: midCommand))")
-        let leftOver = response.count
-        #expect(leftOver == 0, "a failed transmit must not leave a stale response behind")
+        let received = response.count
+        #expect(midCommand == nil, "got \(String(describing: midCommand))")
+        #expect(received == 0, "the transmit the card left during received \(received) bytes")
 
         // Once pcscd's presence poll has seen the card leave, the connection says so.
         let watcher = try PCSCContext()

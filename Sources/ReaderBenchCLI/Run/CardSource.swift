@@ -100,6 +100,7 @@ enum CardSourceSelection {
                 return .simulatedInProcess(reason: "the virtual reader could not be started (\(why))")
             }
             lease = RigLease(script: script)
+            printError("readerbench: started the virtual reader (\(script) start); it stops when the run ends")
             names = try? PCSCContext().readerNames()
         }
         let virtual = (names ?? []).filter { $0.hasPrefix(virtualReaderPrefix) }.sorted()
@@ -184,16 +185,30 @@ enum CardSourceSelection {
 }
 
 /// Runs a script to completion, collecting its output.
+///
+/// posix_spawn and waitpid rather than Foundation's Process: `Process.waitUntilExit` was seen to
+/// hang here after `scripts/virtual-reader start` returned (it leaves pcscd running in the
+/// background). Output goes through a temporary file, so a background child holding the
+/// descriptor open cannot block the read either.
 @discardableResult
 func runScript(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    do { try process.run() } catch { return (127, "\(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outputPath = FileManager.default.temporaryDirectory
+        .appendingPathComponent("readerbench-script-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
+    defer { unlink(outputPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else { return (127, "cannot start \(path): \(String(cString: strerror(spawned)))") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let exited = status & 0x7F == 0
+    return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output)
 }

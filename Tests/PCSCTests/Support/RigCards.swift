@@ -51,14 +51,19 @@ struct ServedCard<Card: VirtualCard & Sendable> {
     let reader: String
     let thread: VPCDCardThread<Card>
 
-    /// Serves `card` on `slot` (after checking that pcscd lists the reader) and waits until PC/SC
-    /// reports it present.
+    /// Serves `card` on `slot` (after checking that pcscd lists the reader and that the slot is empty)
+    /// and waits until PC/SC reports it present.
     init(_ card: Card, slot: Int) throws {
         reader = Rig.readers[slot]
         try Rig.requireReader(reader)
+        // A card the previous test served here may still count as present until pcscd's next presence
+        // poll; connecting then would reach the old card's closed link.
+        let context = try PCSCContext()
+        guard try ReaderWatch.waitUntil(reader, present: false, context: context) else {
+            throw Rig.Unavailable(description: "\(reader) still holds a card from someone else; the slot is not free")
+        }
         let configuration = VPCDServerConfiguration(endpoint: .slot(slot), giveUpConnectingAfter: .seconds(5))
         thread = try VPCDCardThread(card: card, configuration: configuration)
-        let context = try PCSCContext()
         guard try ReaderWatch.waitUntil(reader, present: true, context: context) else {
             thread.stop()
             let outcome = thread.join().outcome
