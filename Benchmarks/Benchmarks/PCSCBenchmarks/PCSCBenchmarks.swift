@@ -52,7 +52,7 @@ final class TransmitSession: @unchecked Sendable {
         try command.assign(selectJPKI.span)
         self.command = command
         // One exchange outside the measurement: the card answers as scripted, or the benchmark stops here.
-        try card.transmit(command.span, into: &response)
+        try Self.send(card, self.command, &response)
         guard response.copyBytes() == [0x90, 0x00] else {
             throw BenchmarkRigError("the served card answered \(response.copyBytes()) to SELECT JPKI AP, not 9000")
         }
@@ -80,6 +80,12 @@ final class TransmitSession: @unchecked Sendable {
     /// One measured exchange.
     @inline(__always)
     func transmit() throws(PCSCError) {
+        try Self.send(card, command, &response)
+    }
+
+    /// The borrow of `command`'s span must end inside one function; a class property cannot lend it further.
+    @inline(__always)
+    static func send(_ card: borrowing PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer) throws(PCSCError) {
         try card.transmit(command.span, into: &response)
     }
 }
