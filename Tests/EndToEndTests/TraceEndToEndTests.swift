@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import Measurement
 import Results
 import RigSupport
 import Testing
@@ -85,5 +87,51 @@ struct TraceEndToEndTests {
         var result: [String: UInt64] = [:]
         for kind in warm.apduKinds { if let summary = kind.summary { result[kind.name] = summary.p50 } }
         return result
+    }
+}
+
+/// pcsc-lite's own spy, for real: a PC/SC client under `LD_PRELOAD` of Debian's libpcscspy
+/// against the virtual reader, its log imported and checked exchange by exchange.
+@Suite("pcsc-spy logs recorded for real", .serialized, Rig.enabled)
+struct PCSCSpyImportTests {
+    static let spyLibrary = "/usr/lib/x86_64-linux-gnu/libpcscspy.so.0"
+
+    @Test("a spied `readerbench ping` imports into a trace holding every exchange it made")
+    func spiedPingImports() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.spyLibrary), "libpcscspy is part of libpcsclite-dev")
+        let folder = try CLI.temporaryDirectory()
+        // libpcscspy writes to $HOME/pcsc-spy when that FIFO exists.
+        let fifo = folder.appendingPathComponent("pcsc-spy").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let raw = folder.appendingPathComponent("spy.log")
+        nonisolated(unsafe) var captured = Data()
+        let reader = Thread {
+            if let handle = FileHandle(forReadingAtPath: fifo) { captured = handle.readDataToEndOfFile() }
+        }
+        reader.start()
+        let count = 6
+        let ping = try TraceEndToEndTests().whileSimulating([]) {
+            try CLI.run(
+                ["ping", "--reader", Rig.readers[1], "--count", String(count), "--warmup", "0"],
+                environment: ["HOME": folder.path, "LD_PRELOAD": Self.spyLibrary])
+        }
+        #expect(ping.status == 0, "stderr: \(ping.stderr)")
+        // The spied process has exited, so the FIFO's writer is closed and the reader ends.
+        for _ in 0..<100 where !reader.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+        try captured.write(to: raw)
+        #expect(String(decoding: captured, as: UTF8.self).contains("SCardTransmit"))
+
+        let trace = folder.appendingPathComponent("spy.trace.jsonl").path
+        let imported = try CLI.run(["trace", "import", raw.path, "--from", "pcsc-spy", "-o", trace])
+        #expect(imported.status == 0, "stderr: \(imported.stderr)")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        let transmits = lines.filter { $0.contains("\"type\":\"transmit\"") }
+        #expect(transmits.count == count)
+        for line in transmits {
+            #expect(line.contains("\"c\":\"00A4040C0AD392F000260100000001\""), "\(line)")
+            #expect(line.contains("\"r\":\"9000\""), "\(line)")
+            #expect(line.contains("\"rv\":0"))
+        }
+        #expect(lines.contains { $0.contains("\"type\":\"connect\"") })
     }
 }
