@@ -13,7 +13,15 @@ enum Interruption {
     static var requested: Bool { flag.load(ordering: .acquiring) }
 
     /// Routes SIGINT and SIGTERM to the flag. A second Ctrl-C ends the process at once.
+    ///
+    /// Also unblocks both: a process started by one whose threads block signals (a test runner,
+    /// a GUI) inherits the blocked mask, and a blocked SIGINT stays pending forever.
     static func install() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let handler: @convention(c) (Int32) -> Void = { signal in
             if Interruption.flag.exchange(true, ordering: .acquiringAndReleasing) {
                 _exit(128 + signal)
