@@ -11,6 +11,10 @@ struct TraceEndToEndTests {
     /// Serves `arguments` (a `simulate` command) on slot 1 while `body` runs.
     func whileSimulating<R>(_ arguments: [String], _ body: () throws -> R) throws -> R {
         try Rig.requireReader(Rig.readers[1])
+        // A card that just left may count as present until vpcd's next 400 ms poll.
+        guard try Rig.waitForCard(in: Rig.readers[1], present: false) else {
+            throw Rig.Unavailable(description: "\(Rig.readers[1]) still holds a card; the slot is not free")
+        }
         let (process, out, err) = try CLI.start(["simulate", "--slot", "1"] + arguments)
         defer {
             process.interrupt()

@@ -19,6 +19,11 @@ struct PeerSequenceTests {
     /// Serves `configuration` on slot 1 for the duration of `body`.
     func withServedCard<R>(_ configuration: SimulatorConfiguration, _ body: () throws -> R) throws -> R {
         try Rig.requireReader(Self.reader)
+        // The previous card may count as present until vpcd's next 400 ms poll; a card served
+        // before that would be connected through the old card's closed link.
+        guard try Rig.waitForCard(in: Self.reader, present: false) else {
+            throw Rig.Unavailable(description: "\(Self.reader) still holds a card; the slot is not free")
+        }
         let served = try SimulatedReader(configuration, slot: 1, giveUpConnectingAfter: .seconds(5))
         defer { served.stop() }
         guard try Rig.waitForCard(in: Self.reader, present: true) else {

@@ -155,14 +155,14 @@ enum CardSourceSelection {
         return states.filter { $0.eventState.contains(.present) }.map(\.name)
     }
 
-    /// Polls until a card is present in `reader` (vpcd notices a card within its 400 ms poll).
-    static func waitForCard(in reader: String, seconds: Double) -> Bool {
+    /// Waits until `reader` reports a card present (or absent) — vpcd notices within its 400 ms poll.
+    static func waitForCard(in reader: String, seconds: Double, present: Bool = true) -> Bool {
         guard let context = try? PCSCContext() else { return false }
         var states = [ReaderState(name: reader)]
         let deadline = MonotonicClock.now() + UInt64(seconds * 1e9)
         while MonotonicClock.now() < deadline {
             guard (try? context.waitForChange(&states, timeout: .milliseconds(250))) != nil else { return false }
-            if states[0].eventState.contains(.present) { return true }
+            if states[0].eventState.contains(.present) == present { return true }
             states[0].acknowledge()
         }
         return false

@@ -106,6 +106,9 @@ struct RunCommand: ParsableCommand {
         defer {
             if case .simulatedBehindRig(let served, let lease) = source {
                 served.stop()
+                // Leave the slot free for whoever comes next: vpcd notices the card has gone at its
+                // next 400 ms presence poll.
+                _ = CardSourceSelection.waitForCard(in: served.readerName, seconds: 2, present: false)
                 lease?.stop()
             }
         }
