@@ -85,24 +85,14 @@ struct SimulateCommand: ParsableCommand {
     func serveTrace(_ path: String) throws {
         let loaded: Trace
         do { loaded = try Trace.load(path: path) } catch { throw fail("\(path): \(error)", status: ExitStatus.badInput) }
-        let replayTiming: ReplayTiming
-        switch timing {
-        case "none": replayTiming = .none
-        case "recorded": replayTiming = .recorded
-        case "sampled": replayTiming = .sampled(seed: 1)
-        case let text where text.hasPrefix("scaled:"):
-            guard let factor = Double(text.dropFirst("scaled:".count)), factor > 0, factor.isFinite else {
-                throw fail("--timing scaled:K needs a positive factor K", status: ExitStatus.badInput)
-            }
-            replayTiming = .scaled(factor)
-        default: throw fail("--timing must be none, recorded, scaled:K or sampled", status: ExitStatus.badInput)
-        }
+        let replayTiming = try ReplayOptionParsing.timing(timing, seed: 1)
+        let replayMatching = try ReplayOptionParsing.matching(matching)
         guard compensateUs >= 0 else { throw fail("--compensate-us must not be negative", status: ExitStatus.badInput) }
         Interruption.install()
         let reader: ReplayedReader
         do {
             reader = try ReplayedReader(
-                trace: loaded, matching: matching == "lenient" ? .lenient : .strict, timing: replayTiming, slot: slot,
+                trace: loaded, matching: replayMatching, timing: replayTiming, slot: slot,
                 compensationNanoseconds: UInt64(compensateUs) * 1000, giveUpConnectingAfter: nil,
                 onEvent: { event in
                     if case .connected(let endpoint) = event { printError("simulate: connected to vpcd at \(endpoint)") }

@@ -170,21 +170,8 @@ struct RunCommand: ParsableCommand {
     }
 
     private func openTrace(_ path: String) throws -> TraceReplayChannel {
-        let replayTiming: ReplayTiming
-        switch timing {
-        case "none": replayTiming = .none
-        case "recorded": replayTiming = .recorded
-        case "sampled": replayTiming = .sampled(seed: seed)
-        case let text where text.hasPrefix("scaled:"):
-            guard let factor = Double(text.dropFirst("scaled:".count)), factor > 0, factor.isFinite else {
-                throw fail("--timing scaled:K needs a positive factor K", status: ExitStatus.badInput)
-            }
-            replayTiming = .scaled(factor)
-        default:
-            throw fail("--timing must be none, recorded, scaled:K or sampled", status: ExitStatus.badInput)
-        }
-        guard let replayMatching: ReplayMatching = matching == "strict" ? .strict : matching == "lenient" ? .lenient : nil
-        else { throw fail("--matching must be strict or lenient", status: ExitStatus.badInput) }
+        let replayTiming = try ReplayOptionParsing.timing(timing, seed: seed)
+        let replayMatching = try ReplayOptionParsing.matching(matching)
         do {
             return try TraceReplayChannel(trace: try Trace.load(path: path), matching: replayMatching, timing: replayTiming)
         } catch {
