@@ -13,15 +13,10 @@ import VPCD
 /// What a client sees when pcscd goes away under it. The test stops and restarts the rig's pcscd
 /// with scripts/virtual-reader, so it lives in a suite of its own and leaves the rig as it found
 /// it: up, with both readers listed. Tests in other suites and targets may run before or after.
-@Suite(
-    "PC/SC when pcscd stops", .serialized, Rig.enabled,
-    .enabled(
-        if: ProcessInfo.processInfo.environment["READERBENCH_RIG_RESTART"] == "1",
-        """
-        restarts the shared pcscd, so only with READERBENCH_RIG_RESTART=1: after a card has left a vpcd slot, \
-        pcscd 1.9.9 + vpcd 3.3 can ignore TERM; scripts/virtual-reader then KILLs it, which leaves \
-        /run/pcscd/pcscd.comm and pcscd.pid behind, and `start` refuses to run
-        """))
+///
+/// The script is spawned with an empty signal mask: the test runner's threads block SIGTERM, a
+/// pcscd started with that mask inherited ignores TERM, and stopping it then needs KILL.
+@Suite("PC/SC when pcscd stops", .serialized, Rig.enabled)
 struct PCSCServiceRigTests {
     /// scripts/virtual-reader, found from this file (Tests/PCSCTests/…).
     static let virtualReaderPath = URL(fileURLWithPath: #filePath)
@@ -104,10 +99,17 @@ extension PCSCServiceRigTests {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ)
+        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, cArguments, environ)
         guard spawned == 0 else { return (-1, "posix_spawn failed: \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
