@@ -236,7 +236,7 @@ struct RunPlan {
         // Only a card this process serves has a known profile; a Virtual PCD reader named with
         // --reader may be anyone's card.
         let simulated: SimulationInfo? =
-            isServedHere(source)
+            source.isSimulated
             ? SimulationInfo(cardProfile: simulator.card.name, timingProfile: timing.name, imitates: timing.imitates) : nil
         let formatter = ISO8601DateFormatter()
         return ResultHeader(
@@ -257,11 +257,5 @@ struct RunPlan {
             labels: SampleLabels(
                 phases: Phase.allCases.map(\.label), apduKinds: APDUKind.allCases.map(\.label),
                 steps: scenario.steps.map(\.label)))
-    }
-
-    private func isServedHere(_ source: CardSource) -> Bool {
-        if case .simulatedBehindRig = source { return true }
-        if case .simulatedInProcess = source { return true }
-        return false
     }
 }

@@ -14,7 +14,7 @@ func selectReader(_ requested: String?, context: borrowing PCSCContext) throws -
     }
     if let requested {
         if names.contains(requested) { return requested }
-        let matches = names.filter { $0.localizedStandardContains(requested) }
+        let matches = names.filter { $0.containsIgnoringCase(requested) }
         if matches.count == 1 { return matches[0] }
         let list = names.map { "  \($0)" }.joined(separator: "\n")
         let problem = matches.isEmpty ? "no reader matches" : "several readers match"
@@ -32,7 +32,7 @@ func selectReader(_ requested: String?, context: borrowing PCSCContext) throws -
 
 extension String {
     /// Case-insensitive containment without Foundation.
-    func localizedStandardContains(_ other: String) -> Bool {
+    func containsIgnoringCase(_ other: String) -> Bool {
         lowercased().contains(other.lowercased())
     }
 }
