@@ -87,14 +87,14 @@ let package = Package(
         .executableTarget(
             name: "ReaderBenchCLI",
             dependencies: [
-                "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "Measurement",
+                "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: - Tests (one target per module, named for the module)
         // What tests that need the real PC/SC rig share: the READERBENCH_RIG convention, scriptor.
-        .target(name: "RigSupport", path: "Tests/RigSupport"),
+        .target(name: "RigSupport", dependencies: ["VPCD"], path: "Tests/RigSupport"),
         .testTarget(name: "SystemLibrarySmokeTests", dependencies: ["CPCSCLite", "CLibUSB", "COpenSSL"]),
         .testTarget(name: "HexCodingTests", dependencies: ["HexCoding"]),
         .testTarget(
