@@ -36,14 +36,8 @@ public struct Trace: Sendable {
     public func command(of index: Int) -> Span<UInt8> {
         let event = events[index]
         let count = event.kind == .transmit ? Int(event.firstCount) : 0
-        // Built from the array's base address rather than `arena.span.extracting(_:)`:
-        // returning the latter crashed Swift 6.3.1 (refcount corruption in the caller) when the
-        // trace was a function parameter. The storage lives as long as `self` is borrowed.
-        guard count > 0, let base = arena.withUnsafeBufferPointer({ $0.baseAddress }) else {
-            return unsafe _overrideLifetime(Span<UInt8>(), borrowing: self)
-        }
-        let span = unsafe Span<UInt8>(_unsafeStart: base + Int(event.payloadOffset), count: count)
-        return unsafe _overrideLifetime(span, borrowing: self)
+        let start = Int(event.payloadOffset)
+        return arena.span.extracting(start..<(start + count))
     }
 
     /// The response of transmit event `index` (empty for failures and other kinds).
@@ -51,11 +45,8 @@ public struct Trace: Sendable {
     public func response(of index: Int) -> Span<UInt8> {
         let event = events[index]
         let count = event.kind == .transmit ? Int(event.secondCount) : 0
-        guard count > 0, let base = arena.withUnsafeBufferPointer({ $0.baseAddress }) else {
-            return unsafe _overrideLifetime(Span<UInt8>(), borrowing: self)
-        }
-        let span = unsafe Span<UInt8>(_unsafeStart: base + Int(event.payloadOffset) + Int(event.firstCount), count: count)
-        return unsafe _overrideLifetime(span, borrowing: self)
+        let start = Int(event.payloadOffset) + Int(event.firstCount)
+        return arena.span.extracting(start..<(start + count))
     }
 
     /// The challenge of iteration event `index`, or nil when it has none.

@@ -119,11 +119,25 @@ struct ReaderTLVPropertiesTests {
         #expect(throws: ReaderPayloadError.self) { try ReaderTLVProperties(bytes: Vectors.bytes("0B 04 4C 05 01 00")) }
     }
 
-    @Test("No prefix traps")
-    func everyPrefix() {
+    @Test("Every prefix ending between properties parses; every other prefix is rejected as truncated")
+    func everyPrefix() throws {
         let full = Vectors.bytes(Self.full)
+        // Where each property ends: tag, length, value.
+        var boundaries: Set<Int> = [0]
+        var offset = 0
+        while offset < full.count {
+            offset += 2 + Int(full[offset + 1])
+            boundaries.insert(offset)
+        }
+        #expect(boundaries.contains(full.count))
         for length in 0...full.count {
-            _ = try? ReaderTLVProperties(bytes: Array(full.prefix(length)))
+            let prefix = Array(full.prefix(length))
+            if boundaries.contains(length) {
+                #expect(throws: Never.self) { try ReaderTLVProperties(bytes: prefix) }
+            } else {
+                let error = #expect(throws: ReaderPayloadError.self) { try ReaderTLVProperties(bytes: prefix) }
+                if case .truncated = error {} else { Issue.record("prefix of \(length) bytes: \(String(describing: error))") }
+            }
         }
     }
 }

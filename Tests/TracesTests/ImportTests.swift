@@ -38,12 +38,30 @@ struct ImportTests {
         #expect(response.copyBytes() == bytes("9000"))
     }
 
-    @Test("every prefix of a pcsc-spy log imports or fails cleanly")
+    @Test("every prefix of a pcsc-spy log imports the exchanges it holds in full, or fails naming a line")
     func pcscSpyPrefixes() throws {
         let text = Array(try Fixture.text("pcsc-spy-1.9.9.log").utf8)
-        for length in stride(from: 0, to: text.count, by: 7) {
-            _ = try? TraceImport.pcscSpy(String(decoding: text[0..<length], as: UTF8.self))
+        let whole = try TraceImport.pcscSpy(String(decoding: text, as: UTF8.self))
+        let exchanges = Self.exchanges(whole)
+        #expect(!exchanges.isEmpty)
+        for length in 0...text.count {
+            do {
+                let trace = try TraceImport.pcscSpy(String(decoding: text[0..<length], as: UTF8.self))
+                // What a cut log yields is the first exchanges of the whole, never a changed one.
+                let found = Self.exchanges(trace)
+                #expect(Array(exchanges.prefix(found.count)) == found, "prefix of \(length) bytes")
+            } catch {
+                // A log cut before its first call holds nothing to import; any other problem is on a line.
+                let holdsACall = String(decoding: text[0..<length], as: UTF8.self).contains("|SCard")
+                #expect(error.line != nil || (error.code == .importFormat && !holdsACall), "prefix of \(length) bytes: \(error)")
+            }
         }
+    }
+
+    /// Command and response bytes of every transmit, in order.
+    static func exchanges(_ trace: Trace) -> [[UInt8]] {
+        trace.events.indices.filter { trace.events[$0].kind == .transmit }
+            .map { trace.commandBytes(of: $0) + [0xFF] + trace.responseBytes(of: $0) }
     }
 
     @Test("pcsc-spy lines out of order fail with their line number")

@@ -172,7 +172,18 @@ struct TraceFormatTests {
                 default: mutated.insert(UInt8.random(in: 0...255, using: &generator), at: position)
                 }
             }
-            _ = try? Trace(parsing: mutated)
+            do {
+                let trace = try Trace(parsing: mutated)
+                // A mutation the loader accepts still yields at most one event per line.
+                let lines = mutated.split(separator: 0x0A, omittingEmptySubsequences: true).count
+                #expect(trace.events.count < lines)
+            } catch {
+                // A rejection names the line (1-based) it found the problem on.
+                let lines = mutated.split(separator: 0x0A, omittingEmptySubsequences: false).count
+                if !mutated.isEmpty {
+                    #expect(error.line.map { (1...lines).contains($0) } == true, "\(error)")
+                }
+            }
         }
     }
 

@@ -81,6 +81,26 @@ enum LargeTrace {
 
 // MARK: - Benchmarks
 
+/// Whether event `index` of `trace` holds exactly `command` and `response` (the trace is a
+/// parameter on purpose: the accessors' spans must outlive nothing they borrow).
+@inline(never)
+func sameBytes(_ trace: Trace, _ index: Int, _ command: [UInt8], _ response: [UInt8]) -> Bool {
+    let c = trace.command(of: index)
+    let r = trace.response(of: index)
+    guard c.count == command.count, r.count == response.count else { return false }
+    for k in c.indices where c[k] != command[k] { return false }
+    for k in r.indices where r[k] != response[k] { return false }
+    return true
+}
+
+/// Sums the first and last byte of an event's command and response.
+@inline(never)
+func eventChecksum(_ trace: Trace, _ index: Int) -> Int {
+    let c = trace.command(of: index)
+    let r = trace.response(of: index)
+    return Int(c[0]) &+ Int(c[c.count - 1]) &+ Int(r[0]) &+ Int(r[r.count - 1])
+}
+
 let benchmarks: @Sendable () -> Void = {
     // One measured iteration = one APDU; 1000 per batch keeps the timer out of a sub-µs call.
     Benchmark(
@@ -104,6 +124,38 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         blackHole(response.count)
+    }
+
+    // The event byte accessors in release mode, which the debug test suite cannot cover: a span
+    // of the arena handed out through a Trace passed as a parameter (Trace.swift once built it
+    // from a pointer that outlived `withUnsafeBufferPointer`). Every span is checked against the
+    // bytes the trace was built from, so a miscompile fails the threshold run, and 0 allocations
+    // per event are gated.
+    Benchmark(
+        "Trace.eventBytes",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, warmupIterations: 10,
+            scalingFactor: .kilo, maxDuration: .seconds(2), maxIterations: 10_000)
+    ) { benchmark in
+        let exchanges = readPathExchanges()
+        let trace = makeTrace(iterations: 8)
+        let transmits = trace.events.indices.filter { trace.events[$0].kind == .transmit }
+        for (position, index) in transmits.enumerated() {
+            let expected = exchanges[position % exchanges.count]
+            guard sameBytes(trace, index, expected.command, expected.response) else {
+                fatalError("Trace.command/response(of: \(index)) returned other bytes than were appended")
+            }
+        }
+        var next = 0
+        var checksum = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            checksum &+= eventChecksum(trace, transmits[next])
+            next += 1
+            if next == transmits.count { next = 0 }
+        }
+        benchmark.stopMeasurement()
+        blackHole(checksum)
     }
 
     // Recording on the measured path: the recorder wraps a replay channel (itself allocation
