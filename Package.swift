@@ -39,11 +39,14 @@ let package = Package(
         .library(name: "Results", targets: ["Results"]),
         .library(name: "ReadPath", targets: ["ReadPath"]),
         .library(name: "Traces", targets: ["Traces"]),
+        .library(name: "RunModel", targets: ["RunModel"]),
+        .library(name: "RunEngine", targets: ["RunEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // MARK: - C libraries (headers imported, nothing declared by hand)
@@ -79,9 +82,21 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU", "Traces"]),
 
         // MARK: - The read path and its results
-        .target(name: "ReadPath", dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),
-        .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
+        .target(name: "RunModel"),
+        .target(
+            name: "ReadPath",
+            dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement", "RunModel"]),
+        .target(name: "Results", dependencies: ["Measurement", "CardIdentity", "RunModel"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
+
+        // MARK: - The run: one reader or a pool, card-source selection, result sinks
+        .target(
+            name: "RunEngine",
+            dependencies: [
+                "RunModel", "ReadPath", "Results", "Measurement", "CardTransport", "CardIdentity", "CardCrypto", "PCSC",
+                "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]),
 
         // MARK: - The tool
         .executableTarget(
@@ -89,6 +104,7 @@ let package = Package(
             dependencies: [
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
+                "RunModel", "RunEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -110,12 +126,12 @@ let package = Package(
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(
             name: "ReadPathTests",
-            dependencies: ["ReadPath", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "CardLayout", "Measurement"]),
+            dependencies: ["ReadPath", "RunModel", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "CardLayout", "Measurement"]),
         .testTarget(
             name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement"]),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "RunModel"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity", "RunModel"]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
         .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardLayout", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),

@@ -21,6 +21,12 @@ public enum PreciseWait {
         while MonotonicClock.now() < deadline {}
     }
 
+    /// Spins on the clock until `deadline`, never sleeping: exact, and keeps this CPU busy.
+    @inlinable
+    public static func spin(until deadline: UInt64) {
+        while MonotonicClock.now() < deadline {}
+    }
+
     /// Sleeps until `deadline` without spinning (for waits whose precision does not matter).
     public static func sleep(until deadline: UInt64) {
         var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))

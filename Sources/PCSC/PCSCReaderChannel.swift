@@ -1,3 +1,4 @@
+import CPCSCLite
 import APDU
 import CardIdentity
 import CardTransport
@@ -77,5 +78,34 @@ extension PCSCReaderChannel: CardConnection {
         do { try open.reconnect(initialization: Disposition(action)) } catch { failure = error }
         card = consume open
         if let failure { throw failure.transportError }
+    }
+}
+
+// MARK: - Card presence
+
+extension PCSCReaderChannel {
+    /// Waits until the reader reports a card present (or absent), up to `timeout`, on this
+    /// channel's own context (`SCardGetStatusChange`). Returns whether the state was reached;
+    /// a reader that went away throws.
+    ///
+    /// Tap trials and the card-removed recovery use it; the wait is never inside a measured
+    /// exchange.
+    public func waitForCard(present: Bool, timeout: Duration) throws(PCSCError) -> Bool {
+        var states = [ReaderState(name: readerName)]
+        let deadline = ContinuousClock.now + timeout
+        // The current state first (a zero timeout answers at once), then each change until the
+        // one asked for, or the deadline.
+        _ = try context.waitForChange(&states, timeout: .zero)
+        while true {
+            let flags = states[0].eventState
+            if flags.contains(.unknown) || flags.contains(.unavailable) {
+                throw PCSCError(code: SCARD_E_READER_UNAVAILABLE, function: "SCardGetStatusChange")
+            }
+            if flags.contains(.present) == present { return true }
+            let left = deadline - ContinuousClock.now
+            if left <= .zero { return false }
+            states[0].acknowledge()
+            guard try context.waitForChange(&states, timeout: left) else { return false }
+        }
     }
 }

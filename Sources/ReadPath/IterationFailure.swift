@@ -1,30 +1,5 @@
 import CardTransport
-
-/// Why an iteration failed, sorted into the causes results are counted by.
-public enum FailureCause: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The reader, driver or pcscd reported an error.
-    case pcsc
-    /// The card answered with an unexpected status word.
-    case statusWord = "status-word"
-    /// The card answered, but what it returned failed a check (DER, signature, text fields).
-    case checkFailed = "check-failed"
-    /// The card or reader did not answer in time.
-    case timeout
-    /// The user stopped the run.
-    case cancelled
-}
-
-/// Why the whole run must stop, not just this iteration.
-public enum StopReason: String, Sendable, Hashable, Codable {
-    /// PIN safety: a wrong PIN, a blocked PIN, or tries left below the floor.
-    case pinSafety = "pin-stopped"
-    /// The reader or pcscd is gone; further iterations cannot succeed.
-    case environment = "error"
-    /// A card or reader stopped answering.
-    case timeout
-    /// The user pressed Ctrl-C.
-    case interrupted
-}
+import RunModel
 
 /// One failed iteration: the cause, the step, and words a user can act on.
 public struct IterationFailure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -37,6 +12,11 @@ public struct IterationFailure: Error, Sendable, Hashable, CustomStringConvertib
     /// The index (in the iteration's samples) of the exchange that failed, when an exchange did:
     /// its time is then a failure's, not a latency to count.
     public var apduIndex: Int?
+    /// The card source's own code for the failure (`SCARD_W_REMOVED_CARD 0x80100069`), when it
+    /// has one.
+    public var code: String?
+    /// The status word the card answered, for ``FailureCause/statusWord`` failures.
+    public var statusWord: UInt16?
 
     public init(_ cause: FailureCause, step: String?, _ message: String, stopsRun: StopReason? = nil) {
         self.cause = cause
@@ -45,15 +25,22 @@ public struct IterationFailure: Error, Sendable, Hashable, CustomStringConvertib
         self.stopsRun = stopsRun
     }
 
-    /// A transport error in these terms.
+    /// A transport error in these terms: the class it counts under, its source's own code
+    /// (a PC/SC error name), and whether the run (or this reader's part of it) can go on.
     public init(_ error: TransportError, step: String?) {
         switch error.kind {
         case .timeout: self.init(.timeout, step: step, error.description, stopsRun: .timeout)
         case .cancelled: self.init(.cancelled, step: step, error.description, stopsRun: .interrupted)
-        case .serviceUnavailable, .readerUnavailable:
-            self.init(.pcsc, step: step, error.description, stopsRun: .environment)
-        default: self.init(.pcsc, step: step, error.description)
+        // pcscd gone or the reader gone: whoever runs the iterations decides (reconnect with
+        // backoff, or end that reader's part of the run); the failure only names the cause.
+        case .serviceUnavailable: self.init(.serviceGone, step: step, error.description)
+        case .readerUnavailable: self.init(.readerGone, step: step, error.description)
+        case .cardRemoved, .noCard: self.init(.cardRemoved, step: step, error.description)
+        case .protocolViolation: self.init(.protocolViolation, step: step, error.description)
+        case .replayMismatch: self.init(.replayMismatch, step: step, error.description)
+        case .sharingViolation, .other: self.init(.pcsc, step: step, error.description)
         }
+        code = error.code
     }
 
     public var description: String { (step.map { "\($0): " } ?? "") + message }

@@ -3,6 +3,7 @@ import BERTLV
 import CardLayout
 import CardTransport
 import Measurement
+import RunModel
 
 private let jpkiTokenPrefix: [UInt8] = Array(CardFile.jpkiTokenText.utf8)
 
@@ -167,7 +168,7 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             try checkRetryCounter(sw, role: role, step: step)
         case .verify(let role):
             guard let pin else {
-                throw IterationFailure(.checkFailed, step: step.label, "no \(role.label) was given", stopsRun: .pinSafety)
+                throw IterationFailure(.checkFailed, step: step.label, "no \(role.label) was given", stopsRun: .pinStopped)
             }
             try encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80), data: pin.bytes, step: step)
             let sw = try exchange(step, index, .verify)
@@ -187,7 +188,7 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     /// Reads the selected EF's object: the header first to learn its length, then the rest as
     /// the strategy says.
     private mutating func readObject(_ step: Step, _ index: Int, mode: TLVMode) throws(IterationFailure) {
-        let header = strategy.headerLength
+        let header = strategy.headerLength.rawValue
         try encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), le: header, step: step)
         try expectSuccess(try exchange(step, index, .readHeader), step)
         Self.appendData(of: response, to: &objectBytes, limit: header)
@@ -274,7 +275,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     }
 
     private func statusFailure(_ sw: StatusWord, _ step: Step) -> IterationFailure {
-        IterationFailure(.statusWord, step: step.label, "the card answered \(sw)")
+        var failure = IterationFailure(.statusWord, step: step.label, "the card answered \(sw)")
+        failure.statusWord = sw.rawValue
+        return failure
     }
 
     private func responseStarts(with prefix: [UInt8]) -> Bool {
@@ -301,13 +304,13 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         if sw == .referenceDataNotUsable || sw == .authenticationMethodBlocked {
             throw IterationFailure(
                 .statusWord, step: step.label, "the \(role.label) is blocked (\(sw)); ReaderBench will not touch it",
-                stopsRun: .pinSafety)
+                stopsRun: .pinStopped)
         }
         guard let tries = sw.triesLeft else { throw statusFailure(sw, step) }
         if tries == 0 {
             throw IterationFailure(
                 .statusWord, step: step.label, "the \(role.label) is blocked (no tries left); ReaderBench will not touch it",
-                stopsRun: .pinSafety)
+                stopsRun: .pinStopped)
         }
         if tries < pinFloor {
             throw IterationFailure(
@@ -315,7 +318,7 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 "refusing to VERIFY: the card has \(tries) tr\(tries == 1 ? "y" : "ies") left on the \(role.label), "
                     + "below the floor of \(pinFloor) (a locked My Number Card needs a visit to the city office; "
                     + "--allow-pin-retry-below N lowers the floor)",
-                stopsRun: .pinSafety)
+                stopsRun: .pinStopped)
         }
     }
 
@@ -326,10 +329,10 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 .statusWord, step: step.label,
                 "wrong \(role.label): the card has \(tries) tr\(tries == 1 ? "y" : "ies") left. The run stopped and will not "
                     + "retry; check the PIN before running again",
-                stopsRun: .pinSafety)
+                stopsRun: .pinStopped)
         }
         if sw == .referenceDataNotUsable || sw == .authenticationMethodBlocked {
-            throw IterationFailure(.statusWord, step: step.label, "the \(role.label) is blocked (\(sw))", stopsRun: .pinSafety)
+            throw IterationFailure(.statusWord, step: step.label, "the \(role.label) is blocked (\(sw))", stopsRun: .pinStopped)
         }
         throw statusFailure(sw, step)
     }

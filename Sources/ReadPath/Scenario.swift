@@ -1,3 +1,4 @@
+import RunModel
 import CardLayout
 
 /// The phases of a qualification check, in the order a check goes through them. Every APDU
@@ -186,27 +187,4 @@ public struct Scenario: Sendable, Hashable {
     public static let all: [Scenario] = [.pin, .visual, .text]
 
     public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }
-}
-
-/// How a peer reads a certificate or record: peers differ, and readers react differently.
-public struct ReadStrategy: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Chunking: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Le = 256 every time; the last read returns EF padding past the object (as myna does).
-        case blocks256 = "256"
-        /// Le = 256, and exactly the remaining length for the last read (as OpenSC does).
-        case exact
-        /// One READ BINARY with an extended Le for everything after the header.
-        case extended
-    }
-
-    /// Bytes read first to learn the object's length: 4 (`30 82 LL LL`) or 7.
-    public var headerLength: Int
-    public var chunking: Chunking
-
-    public init(headerLength: Int = 4, chunking: Chunking = .exact) {
-        self.headerLength = headerLength
-        self.chunking = chunking
-    }
-
-    public var description: String { "header \(headerLength), chunks \(chunking.rawValue)" }
 }

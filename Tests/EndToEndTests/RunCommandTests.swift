@@ -1,3 +1,4 @@
+import RunModel
 import Foundation
 import Results
 import RigSupport
@@ -22,8 +23,8 @@ struct RunCommandTests {
         #expect(outcome.stderr.contains("Virtual PCD"), "it must measure through the virtual reader: \(outcome.stderr)")
         let file = try ResultFile.load(out)
         #expect(file.complete)
-        #expect(file.header.card.source == .simulatedVPCD)
-        #expect(file.header.card.simulated?.modelled == true)
+        #expect(file.header.readers[0].card.source == .simulatedVPCD)
+        #expect(file.header.readers[0].card.simulated?.modelled == true)
         #expect(file.iterations.count == 18)
         let summary = try #require(file.summary)
         for mode in [summary.warm, summary.cold] {
@@ -71,7 +72,11 @@ struct RunCommandTests {
         let file = try ResultFile.load(out)
         #expect(file.complete)
         #expect(file.summary?.stopReason == .timeout)
-        #expect(file.iterations.count == 1 && file.iterations.allSatisfy(\.ok))
+        // The finished iteration, then the one that hung, recorded as a timeout at its step.
+        #expect(file.iterations.count == 2)
+        #expect(file.iterations.first?.ok == true)
+        #expect(file.iterations.last?.failure?.cause == .timeout)
+        #expect(file.iterations.last?.failure?.step == "READ certificate")
     }
 
     @Test("Ctrl-C mid-run stops after the current iteration and leaves a complete, valid result file")
@@ -112,7 +117,7 @@ struct InProcessRunTests {
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("THE HARNESS ONLY, NOT A READER"))
         let file = try ResultFile.load(out)
-        #expect(file.header.card.source == .simulatedInProcess)
+        #expect(file.header.readers[0].card.source == .simulatedInProcess)
         #expect(file.summary?.warm?.succeeded == 5)
     }
 }

@@ -1,3 +1,4 @@
+import RunModel
 import APDU
 import CardLayout
 import CardTransport
@@ -85,8 +86,8 @@ struct ScenarioTests {
 struct ReadStrategyTests {
     @Test(
         "every header length and chunking reads the whole certificate",
-        arguments: [4, 7], [ReadStrategy.Chunking.blocks256, .exact])
-    func shortStrategies(header: Int, chunking: ReadStrategy.Chunking) throws {
+        arguments: [ReadStrategy.HeaderLength.four, .seven], [ReadStrategy.Chunking.blocks256, .exact])
+    func shortStrategies(header: ReadStrategy.HeaderLength, chunking: ReadStrategy.Chunking) throws {
         var engine = try makeEngine(.visual, strategy: ReadStrategy(headerLength: header, chunking: chunking), pin: nil)
         let outcome = engine.runIteration(powerAfter: .leave)
         #expect(outcome == nil)
@@ -95,13 +96,13 @@ struct ReadStrategyTests {
         #expect(engine.objectBytes.count == 1571)
         let reads = engine.recorder.apdus.filter { $0.kind == APDUKind.readChunk.rawValue }
         // 1571 − header bytes in chunks of 256.
-        #expect(reads.count == (1571 - header + 255) / 256)
+        #expect(reads.count == (1571 - header.rawValue + 255) / 256)
     }
 
     @Test("one extended-length read fetches the rest on a card that takes extended APDUs")
     func extendedRead() throws {
         var engine = try makeEngine(
-            .visual, strategy: ReadStrategy(headerLength: 4, chunking: .extended), card: .contactlessExtended, pin: nil)
+            .visual, strategy: ReadStrategy(headerLength: .four, chunking: .extended), card: .contactlessExtended, pin: nil)
         let outcome = engine.runIteration(powerAfter: .leave)
         #expect(outcome == nil)
         let checked = engine.checkResults()
@@ -111,7 +112,7 @@ struct ReadStrategyTests {
 
     @Test("an extended read on a short-only card fails with the card's 6700, named in the failure")
     func extendedReadOnShortCard() throws {
-        var engine = try makeEngine(.visual, strategy: ReadStrategy(headerLength: 4, chunking: .extended), pin: nil)
+        var engine = try makeEngine(.visual, strategy: ReadStrategy(headerLength: .four, chunking: .extended), pin: nil)
         let outcome = engine.runIteration(powerAfter: .leave)
         let failure = try #require(outcome)
         #expect(failure.cause == .statusWord)
@@ -139,7 +140,7 @@ struct PINSafetyTests {
         var engine = try makeEngine(.pin, pin: "9999")
         let outcome = engine.runIteration(powerAfter: .leave)
         let failure = try #require(outcome)
-        #expect(failure.stopsRun == .pinSafety)
+        #expect(failure.stopsRun == .pinStopped)
         #expect(failure.message.contains("2 tries left"))
         #expect(engine.kinds.filter { $0 == .verify }.count == 1)
         #expect(engine.transport.channel.card.base.tries(.jpkiAuthentication) == 2)
@@ -151,7 +152,7 @@ struct PINSafetyTests {
         var engine = try makeEngine(.pin, tries: 2)
         let outcome = engine.runIteration(powerAfter: .leave)
         let failure = try #require(outcome)
-        #expect(failure.stopsRun == .pinSafety)
+        #expect(failure.stopsRun == .pinStopped)
         #expect(failure.message.contains("2 tries left") && failure.message.contains("floor of 3"))
         #expect(!engine.kinds.contains(.verify))
         #expect(engine.transport.channel.card.base.tries(.jpkiAuthentication) == 2)
@@ -170,7 +171,7 @@ struct PINSafetyTests {
         var engine = try makeEngine(.text, pinFloor: 0, tries: 0)
         let outcome = engine.runIteration(powerAfter: .leave)
         let failure = try #require(outcome)
-        #expect(failure.stopsRun == .pinSafety)
+        #expect(failure.stopsRun == .pinStopped)
         #expect(!engine.kinds.contains(.verify))
     }
 
@@ -179,7 +180,7 @@ struct PINSafetyTests {
         var engine = try makeEngine(.pin, pin: nil)
         let outcome = engine.runIteration(powerAfter: .leave)
         let failure = try #require(outcome)
-        #expect(failure.stopsRun == .pinSafety)
+        #expect(failure.stopsRun == .pinStopped)
         #expect(!engine.kinds.contains(.verify))
     }
 
@@ -222,11 +223,12 @@ struct CheckTests {
         #expect(next == nil)
     }
 
-    @Test("a card that leaves mid-read fails the iteration with a PC/SC-kind failure")
+    @Test("a card that leaves mid-read fails the iteration as card-removed, and the run may go on")
     func cardRemoved() throws {
         var engine = try makeEngine(.visual, faults: [.removeAfter(3)], pin: nil)
         let outcome = engine.runIteration(powerAfter: .leave)
         let failure = try #require(outcome)
-        #expect(failure.cause == .pcsc && failure.message.contains("removed"))
+        #expect(failure.cause == .cardRemoved && failure.message.contains("removed"))
+        #expect(failure.stopsRun == nil)
     }
 }

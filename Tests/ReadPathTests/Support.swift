@@ -1,3 +1,4 @@
+import RunModel
 import CardLayout
 import CardTransport
 import Measurement

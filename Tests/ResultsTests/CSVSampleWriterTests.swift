@@ -1,3 +1,4 @@
+import RunModel
 import Foundation
 import Results
 import Testing
@@ -22,12 +23,12 @@ struct CSVSampleWriterTests {
         #expect(lines.first.map(String.init) == CSVSampleWriter.header)
         #expect(lines.count == 1 + 8 + 4 + 1)  // header, rows, and the empty string after the last line break
         #expect(lines.last == "")
-        #expect(lines[1] == "0,warm,true,select-jpki,SELECT,select,0,1000000,9000,1,true")
-        #expect(lines[4] == "0,warm,true,read-rest,READ BINARY,read-certificate,6000000,1000000,9000,2,true")
-        #expect(lines[12] == "1,cold,false,read-rest,READ BINARY,read-certificate,6000000,1000000,,2,false")
+        #expect(lines[1] == "0,0,warm,true,select-jpki,SELECT,select,0,1000000,9000,1,true")
+        #expect(lines[4] == "0,0,warm,true,read-rest,READ BINARY,read-certificate,6000000,1000000,9000,2,true")
+        #expect(lines[12] == "0,1,cold,false,read-rest,READ BINARY,read-certificate,6000000,1000000,,2,false")
         #expect(
             lines.dropFirst().dropLast().allSatisfy {
-                $0.split(separator: ",", omittingEmptySubsequences: false).count == 11
+                $0.split(separator: ",", omittingEmptySubsequences: false).count == 12
             })
     }
 
@@ -42,7 +43,7 @@ struct CSVSampleWriterTests {
             apdus: [row])
         #expect(
             CSVSampleWriter.row(row, of: iteration, labels: labels)
-                == "4,warm,false,\"a,b\",\"GET \"\"DATA\"\"\",p,1,2,0123,1,true")
+                == "0,4,warm,false,\"a,b\",\"GET \"\"DATA\"\"\",p,1,2,0123,1,true")
     }
 
     @Test("an existing CSV file is not overwritten unless asked")

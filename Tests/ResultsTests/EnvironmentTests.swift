@@ -1,3 +1,4 @@
+import RunModel
 import Foundation
 import Results
 import Testing

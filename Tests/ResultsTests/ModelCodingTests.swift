@@ -1,3 +1,4 @@
+import RunModel
 import CardIdentity
 import Foundation
 import Measurement
@@ -14,7 +15,7 @@ struct ModelCodingTests {
                 cardProfile: "mynumber-2020", timingProfile: "typical", imitates: "My Number Card"))
         let header = Fixture.header(card: card)
         #expect(try roundTrip(header) == header)
-        #expect(header.format == "readerbench-result" && header.version == 1)
+        #expect(header.format == "readerbench-result" && header.version == 2)
     }
 
     @Test("every iteration field, a failure included, survives a JSON round trip")
@@ -61,12 +62,20 @@ struct ModelCodingTests {
     @Test("the wire names are the documented ones")
     func wireNames() throws {
         let causes = Failure.Cause.allCases.map(\.rawValue)
-        #expect(causes == ["pcsc", "status-word", "check-failed", "timeout", "cancelled"])
+        // Version 1 knew the first five of each; version 2 added the rest.
+        #expect(
+            causes == [
+                "pcsc", "status-word", "check-failed", "timeout", "cancelled", "card-removed", "reader-gone",
+                "service-gone", "protocol-violation", "replay-mismatch",
+            ])
         let reasons = RunSummary.StopReason.allCases.map(\.rawValue)
-        #expect(reasons == ["completed", "interrupted", "pin-stopped", "timeout", "error"])
-        #expect(ReadStrategy.Chunking.fixed256.rawValue == "256")
-        let sources: [CardInfo.Source] = [.pcsc, .simulatedVPCD, .simulatedInProcess, .trace]
-        #expect(sources.map(\.rawValue) == ["pcsc", "simulated-vpcd", "simulated-in-process", "trace"])
+        #expect(
+            reasons == [
+                "completed", "interrupted", "pin-stopped", "timeout", "error", "reader-gone", "card-not-returned",
+            ])
+        #expect(ReadStrategy.Chunking.blocks256.rawValue == "256")
+        let sources: [CardInfo.Source] = [.pcsc, .simulatedVPCD, .simulatedInProcess, .virtualReader, .trace]
+        #expect(sources.map(\.rawValue) == ["pcsc", "simulated-vpcd", "simulated-in-process", "vpcd", "trace"])
         let strategy = String(
             decoding: try JSONEncoder().encode(ReadStrategy(headerLength: .seven, chunking: .exact)), as: UTF8.self)
         #expect(strategy.contains("\"headerLength\":7"))
@@ -82,7 +91,7 @@ struct ModelCodingTests {
         aggregator.add(Fixture.iteration(10, failure: Failure(cause: .timeout, message: "over 5 s")))
         let summary = aggregator.summary(stopReason: .interrupted, note: "stopped by the user")
         #expect(try roundTrip(summary) == summary)
-        #expect(summary[.cold]?.iterations == 5)
+        #expect(summary.readers.first?[.cold]?.iterations == 5)
     }
 
     @Test("the environment survives a JSON round trip, absent fields included")

@@ -1,3 +1,4 @@
+import RunModel
 import Foundation
 import Results
 import Testing
@@ -142,7 +143,9 @@ struct ResultFileTests {
             ("[1, 2]", .notAResultFile),
             ("{}", .notAResultFile),
             ("{\"format\": \"something-else\", \"version\": 1}", .notAResultFile),
-            ("{\"format\": \"readerbench-result\", \"version\": 2}", .unsupportedVersion),
+            ("{\"format\": \"readerbench-result\", \"version\": 3}", .unsupportedVersion),
+            ("{\"format\": \"readerbench-result\", \"version\": 0}", .unsupportedVersion),
+            ("{\"format\": \"readerbench-result\", \"version\": 2}", .invalidContent),
             ("{\"format\": \"readerbench-result\", \"version\": 1}", .invalidContent),
             ("not json at all", .notJSON),
             ("", .notJSON),

@@ -1,3 +1,4 @@
+import RunModel
 import Measurement
 import Results
 import Testing

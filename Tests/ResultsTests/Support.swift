@@ -1,3 +1,4 @@
+import RunModel
 import CardIdentity
 import Foundation
 import Results
@@ -17,15 +18,20 @@ enum Fixture {
             tool: ToolInfo(version: "0.1.0"), createdAt: "2025-11-22T02:27:00Z",
             run: RunOptions(
                 scenario: "jpki-sign", iterations: 50, warmup: 3, modes: [.warm, .cold], intervalMilliseconds: 100,
-                timeoutMilliseconds: 5_000, readStrategy: ReadStrategy(headerLength: .four, chunking: .fixed256),
+                timeoutMilliseconds: 5_000, readStrategy: ReadStrategy(headerLength: .four, chunking: .blocks256),
                 readerRequested: "SONY", modelRequested: nil, pinFloor: 2),
             environment: Environment(
                 os: "Debian GNU/Linux 12 (bookworm)", kernel: "6.1.0", machine: "x86_64", cpu: "AMD EPYC", cpuCount: 2,
                 pcscLiteVersion: "2.0.0"),
-            reader: ReaderInfo(
-                identity: ReaderIdentity(name: "Sony FeliCa Port/PaSoRi 4.0 (0123456) 00 00"),
-                atr: ATRDescription([0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09])),
-            card: card, instrumentation: Instrumentation(overheadNanosecondsPerAPDU: 812.5), labels: labels)
+            readers: [
+                ReaderRecord(
+                    id: 0,
+                    reader: ReaderInfo(
+                        identity: ReaderIdentity(name: "Sony FeliCa Port/PaSoRi 4.0 (0123456) 00 00"),
+                        atr: ATRDescription([0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09])),
+                    card: card)
+            ],
+            instrumentation: Instrumentation(overheadNanosecondsPerAPDU: 812.5), labels: labels)
     }
 
     /// An iteration whose every APDU takes `apduNanoseconds` (one per step, kinds and phases

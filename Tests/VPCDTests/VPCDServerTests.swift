@@ -169,7 +169,9 @@ struct VPCDServerTests {
 
     @Test("the endpoint of slot n is vpcd's base port plus n")
     func slotEndpoints() {
-        #expect(VPCDEndpoint.slot(0).port == 35963)
-        #expect(VPCDEndpoint.slot(1).description == "127.0.0.1:35964")
+        let base = VPCDEndpoint.basePort
+        #expect(VPCDEndpoint.slot(0).port == base)
+        #expect(VPCDEndpoint.slot(1).description == "127.0.0.1:\(base + 1)")
+        #expect(VPCDEndpoint.defaultBasePort == 35963)
     }
 }

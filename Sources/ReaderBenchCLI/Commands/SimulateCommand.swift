@@ -112,7 +112,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func makeConfiguration() throws -> SimulatorConfiguration {
-        try Self.configuration(
+        try Self.simulatorConfiguration(
             card: card, profile: profile, faults: fault,
             pins: CardPINs(authentication: authPin, text: textPin, signature: signPin))
     }
@@ -120,4 +120,25 @@ struct SimulateCommand: ParsableCommand {
 
 extension String {
     func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}
+
+extension SimulateCommand {
+    /// The simulator configuration from command-line words, with errors a user can act on.
+    static func simulatorConfiguration(
+        card: String, profile: String, faults: [String], pins: CardPINs
+    ) throws -> SimulatorConfiguration {
+        guard let cardProfile = CardProfile.named(card) else {
+            throw fail(
+                "no card variant '\(card)'; one of \(CardProfile.builtIn.map(\.name).joined(separator: ", "))",
+                status: ExitStatus.badInput)
+        }
+        let timing: TimingProfile
+        do { timing = try TimingProfiles.named(profile) } catch { throw fail(error.description, status: ExitStatus.badInput) }
+        var parsed: [CardFault] = []
+        for text in faults {
+            do { parsed.append(try CardFault(parsing: text)) } catch { throw fail(error.description, status: ExitStatus.badInput) }
+        }
+        if let problem = pins.validationProblem() { throw fail(problem, status: ExitStatus.badInput) }
+        return SimulatorConfiguration(card: cardProfile, timing: timing, faults: parsed, pins: pins)
+    }
 }

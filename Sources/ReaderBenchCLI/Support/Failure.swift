@@ -8,8 +8,12 @@ import Glibc
 enum ExitStatus {
     /// Malformed input: a TLV, APDU, hex string or file that cannot be read.
     static let badInput: Int32 = 2
-    /// The environment failed: no pcscd, no reader, a reader error.
+    /// The environment failed: no pcscd, no reader, a reader error, a card that stopped answering.
     static let environment: Int32 = 3
+    /// `run` stopped for PIN safety (a wrong or blocked PIN, tries below the floor).
+    static let pinSafety: Int32 = 4
+    /// `run` finished, but more measured iterations failed than `--max-failure-rate` allows.
+    static let iterationsFailed: Int32 = 5
 }
 
 /// Prints one line to standard error and exits with `status`: errors are sentences for people,

@@ -1,8 +1,9 @@
 import Measurement
+import RunModel
 
 // MARK: - Aggregator
 
-/// Turns iterations into a ``RunSummary``, one mode at a time, as they finish.
+/// Turns iterations into a ``RunSummary``, per reader and mode, as they finish.
 ///
 /// What counts where:
 /// - Warmup iterations are ignored entirely.
@@ -12,32 +13,82 @@ import Measurement
 /// - Per-kind APDU times include exchanges of failed iterations that got a response, except the
 ///   exchange the iteration failed at (``Failure/apdu``). That one, and any exchange without a
 ///   response, counts as a failure of its kind instead.
+/// - Tap trials (iterations with ``IterationResult/tap``) also feed the reader's ``TapSummary``.
 ///
 /// Memory stays constant whatever the number of iterations (HdrHistograms, not samples).
 public struct RunAggregator: Sendable {
     /// The labels APDU rows are resolved against.
     public let labels: SampleLabels
-    private var modes: [IterationMode: ModeAccumulator] = [:]
+    private var readers: [Int: ReaderAccumulator] = [:]
 
     /// An empty aggregator; `labels` name the kinds in the summary.
     public init(labels: SampleLabels) {
         self.labels = labels
     }
 
-    /// Takes one iteration into account (nothing happens for a warmup).
-    public mutating func add(_ iteration: IterationResult) {
-        guard !iteration.warmup else { return }
-        modes[iteration.mode, default: ModeAccumulator()].add(iteration)
+    /// Makes sure `reader` appears in the summary even if none of its iterations finish.
+    public mutating func register(reader: Int) {
+        if readers[reader] == nil { readers[reader] = ReaderAccumulator() }
     }
 
-    /// Iterations taken into account so far, warmups excluded.
-    public var measuredIterations: Int { modes.values.reduce(0) { $0 + $1.iterations } }
+    /// Takes one iteration into account (nothing happens for a warmup).
+    public mutating func add(_ iteration: IterationResult) {
+        register(reader: iteration.reader)
+        guard !iteration.warmup else { return }
+        readers[iteration.reader]!.add(iteration)
+    }
+
+    /// Iterations taken into account so far, warmups excluded, over all readers.
+    public var measuredIterations: Int { readers.values.reduce(0) { $0 + $1.measuredIterations } }
+
+    /// Measured iterations of one reader so far.
+    public func measuredIterations(reader: Int) -> Int { readers[reader]?.measuredIterations ?? 0 }
 
     /// The summary of everything added so far.
-    public func summary(stopReason: RunSummary.StopReason, note: String) -> RunSummary {
-        RunSummary(
-            warm: modes[.warm].map { $0.summary(labels: labels) },
+    ///
+    /// - Parameters:
+    ///   - stopReason, note: why the run as a whole ended.
+    ///   - readerStops: why each reader's part ended; a reader not named here gets the run's.
+    public func summary(
+        stopReason: RunSummary.StopReason, note: String,
+        readerStops: [Int: (reason: RunSummary.StopReason, note: String)] = [:]
+    ) -> RunSummary {
+        let entries = readers.keys.sorted().map { id in
+            let stop = readerStops[id] ?? (stopReason, note)
+            return readers[id]!.summary(reader: id, labels: labels, stopReason: stop.reason, note: stop.note)
+        }
+        return RunSummary(readers: entries, stopReason: stopReason, note: note)
+    }
+}
+
+// MARK: - One reader
+
+private struct ReaderAccumulator: Sendable {
+    var modes: [IterationMode: ModeAccumulator] = [:]
+    var taps = 0
+    var tapsSucceeded = 0
+    var detection = LatencyHistogram()
+    var removal = LatencyHistogram()
+
+    var measuredIterations: Int { modes.values.reduce(0) { $0 + $1.iterations } }
+
+    mutating func add(_ iteration: IterationResult) {
+        modes[iteration.mode, default: ModeAccumulator()].add(iteration)
+        if let tap = iteration.tap {
+            taps += 1
+            if iteration.ok { tapsSucceeded += 1 }
+            if tap.detectionNanoseconds > 0 { detection.record(tap.detectionNanoseconds) }
+            if tap.removalNanoseconds > 0 { removal.record(tap.removalNanoseconds) }
+        }
+    }
+
+    func summary(reader: Int, labels: SampleLabels, stopReason: RunSummary.StopReason, note: String) -> ReaderSummary {
+        ReaderSummary(
+            reader: reader, warm: modes[.warm].map { $0.summary(labels: labels) },
             cold: modes[.cold].map { $0.summary(labels: labels) },
+            taps: taps == 0
+                ? nil
+                : TapSummary(taps: taps, succeeded: tapsSucceeded, detection: detection.summary, removal: removal.summary),
             stopReason: stopReason, note: note)
     }
 }

@@ -1,3 +1,4 @@
+import RunModel
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -6,7 +7,8 @@
 
 /// Writes every APDU exchange as a CSV row, for spreadsheets and pandas, next to the result file.
 ///
-/// Columns: `iteration,mode,warmup,step,kind,phase,start_offset_ns,duration_ns,sw,round_trips,iteration_ok`.
+/// Columns: `reader,iteration,mode,warmup,step,kind,phase,start_offset_ns,duration_ns,sw,round_trips,iteration_ok`
+/// (`reader` is the reader's id in the result file).
 /// Step, kind and phase are names (resolved through the labels), `sw` is four hex digits
 /// (`9000`) or empty when the exchange got no response, booleans are `true`/`false`. Fields
 /// holding a comma, quote or line break are quoted (RFC 4180).
@@ -17,7 +19,7 @@
 public final class CSVSampleWriter {
     /// The header line, without its line break.
     public static let header =
-        "iteration,mode,warmup,step,kind,phase,start_offset_ns,duration_ns,sw,round_trips,iteration_ok"
+        "reader,iteration,mode,warmup,step,kind,phase,start_offset_ns,duration_ns,sw,round_trips,iteration_ok"
 
     /// The file being written.
     public let path: String
@@ -79,7 +81,7 @@ public final class CSVSampleWriter {
             names.indices.contains(index) ? names[index] : "#\(index)"
         }
         let fields = [
-            String(iteration.index), iteration.mode.rawValue, String(iteration.warmup),
+            String(iteration.reader), String(iteration.index), iteration.mode.rawValue, String(iteration.warmup),
             name(labels.steps, row.step), name(labels.apduKinds, row.kind), name(labels.phases, row.phase),
             String(row.startOffsetNanoseconds), String(row.durationNanoseconds),
             row.hasResponse ? hex4(row.statusWord) : "", String(row.roundTrips), String(iteration.ok),

@@ -6,7 +6,10 @@ import Foundation
 public struct ResultFile: Sendable, Hashable {
     /// The header fields.
     public var header: ResultHeader
-    /// Every iteration in the file, warmups included, in file order.
+    /// Every reader of the run: the header's, then any announced during the run, by id order
+    /// of joining.
+    public var readers: [ReaderRecord]
+    /// Every iteration in the file, warmups included, in file order (readers interleaved).
     public var iterations: [IterationResult]
     /// Present when the run finished.
     public var summary: RunSummary?
@@ -15,15 +18,20 @@ public struct ResultFile: Sendable, Hashable {
     public var complete: Bool
 
     /// A result file's content from its parts.
-    public init(header: ResultHeader, iterations: [IterationResult], summary: RunSummary?, complete: Bool) {
+    public init(
+        header: ResultHeader, readers: [ReaderRecord]? = nil, iterations: [IterationResult], summary: RunSummary?,
+        complete: Bool
+    ) {
         self.header = header
+        self.readers = readers ?? header.readers
         self.iterations = iterations
         self.summary = summary
         self.complete = complete
     }
 
-    /// Reads a result file, strictly: it must be one complete JSON document of this format and
-    /// version, and every APDU row must refer to labels that exist.
+    /// Reads a result file, strictly: it must be one complete JSON document of this format and a
+    /// version this build reads (1 or 2; a version-1 file reads as one reader with id 0), and
+    /// every APDU row must refer to labels and readers that exist.
     public static func load(_ path: String) throws(ResultsError) -> ResultFile {
         try parse(POSIXFile.readAll(path), path: path)
     }
@@ -52,8 +60,8 @@ public struct ResultFile: Sendable, Hashable {
         do {
             let body = try decoder.decode(Body.self, from: data)
             let file = ResultFile(
-                header: body.header, iterations: body.iterations, summary: body.summary,
-                complete: body.complete ?? false)
+                header: body.header, readers: body.header.readers + body.lines.compactMap(\.joined),
+                iterations: body.lines.compactMap(\.iteration), summary: body.summary, complete: body.complete ?? false)
             try file.checkConsistency(path: path)
             return file
         } catch let error as DecodingError {
@@ -94,16 +102,24 @@ public struct ResultFile: Sendable, Hashable {
             throw ResultsError(.invalidContent, path: path, reason: "the header cannot be read: \(error)")
         }
         var iterations: [IterationResult] = []
+        var readers = header.readers
         for line in bytes[start.upperBound...].split(separator: UInt8(ascii: "\n")) {
             var line = Array(line)
             if line.last == UInt8(ascii: ",") { line.removeLast() }
-            guard line.first == UInt8(ascii: "{"),
-                let iteration = try? decoder.decode(IterationResult.self, from: Data(line)),
-                iteration.labelProblem(in: header.labels) == nil
-            else { break }
-            iterations.append(iteration)
+            guard line.first == UInt8(ascii: "{"), let decoded = try? decoder.decode(Line.self, from: Data(line)) else {
+                break
+            }
+            if let joined = decoded.joined {
+                readers.append(joined)
+            } else if let iteration = decoded.iteration, iteration.labelProblem(in: header.labels) == nil,
+                readers.contains(where: { $0.id == iteration.reader })
+            {
+                iterations.append(iteration)
+            } else {
+                break
+            }
         }
-        return ResultFile(header: header, iterations: iterations, summary: nil, complete: false)
+        return ResultFile(header: header, readers: readers, iterations: iterations, summary: nil, complete: false)
     }
 
     // MARK: - Checks
@@ -118,18 +134,28 @@ public struct ResultFile: Sendable, Hashable {
         guard let version = probe.version else {
             throw ResultsError(.invalidContent, path: path, reason: "the \"version\" field is missing")
         }
-        guard version == ResultHeader.currentVersion else {
+        guard ResultHeader.readableVersions.contains(version) else {
             throw ResultsError(
                 .unsupportedVersion, path: path,
-                reason: "format version \(version); this build reads version \(ResultHeader.currentVersion)"
+                reason: "format version \(version); this build reads versions "
+                    + "\(ResultHeader.readableVersions.lowerBound)–\(ResultHeader.readableVersions.upperBound)"
                     + (version > ResultHeader.currentVersion ? ": update readerbench" : ""))
         }
     }
 
     private func checkConsistency(path: String) throws(ResultsError) {
+        let ids = Set(readers.map(\.id))
+        guard ids.count == readers.count else {
+            throw ResultsError(.invalidContent, path: path, reason: "two readers share an id")
+        }
         for iteration in iterations {
             if let problem = iteration.labelProblem(in: header.labels) {
                 throw ResultsError(.labelOutOfRange, path: path, reason: "iteration \(iteration.index): \(problem)")
+            }
+            guard ids.contains(iteration.reader) else {
+                throw ResultsError(
+                    .labelOutOfRange, path: path,
+                    reason: "iteration \(iteration.index) is of reader \(iteration.reader), which the file does not list")
             }
         }
         if complete && summary == nil {
@@ -145,10 +171,27 @@ public struct ResultFile: Sendable, Hashable {
         var version: Int?
     }
 
+    /// One line of the iteration array: an iteration, or a reader that joined during the run.
+    private struct Line: Decodable {
+        var iteration: IterationResult?
+        var joined: ReaderRecord?
+
+        enum CodingKeys: String, CodingKey { case readerJoined }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let joined = try container.decodeIfPresent(ReaderRecord.self, forKey: .readerJoined) {
+                self.joined = joined
+            } else {
+                iteration = try IterationResult(from: decoder)
+            }
+        }
+    }
+
     /// The whole document: the header's fields and the three the writer adds, side by side.
     private struct Body: Decodable {
         var header: ResultHeader
-        var iterations: [IterationResult]
+        var lines: [Line]
         var summary: RunSummary?
         var complete: Bool?
 
@@ -157,7 +200,7 @@ public struct ResultFile: Sendable, Hashable {
         init(from decoder: any Decoder) throws {
             header = try ResultHeader(from: decoder)
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            iterations = try container.decode([IterationResult].self, forKey: .iterations)
+            lines = try container.decode([Line].self, forKey: .iterations)
             summary = try container.decodeIfPresent(RunSummary.self, forKey: .summary)
             complete = try container.decodeIfPresent(Bool.self, forKey: .complete)
         }

@@ -38,6 +38,10 @@ public final class ResultFileWriter {
     public let header: ResultHeader
     /// Iterations appended so far.
     public private(set) var iterationCount = 0
+    /// Readers the file knows: the header's, then those announced.
+    public private(set) var readerIDs: Set<Int>
+    /// Lines in the iteration array (iterations and reader announcements).
+    private var lineCount = 0
 
     private var descriptor: Int32
     /// Where the closer starts: the next write goes here.
@@ -56,6 +60,7 @@ public final class ResultFileWriter {
     public init(path: String, header: ResultHeader, replacingExisting: Bool = false) throws(ResultsError) {
         self.path = path
         self.header = header
+        readerIDs = Set(header.readers.map(\.id))
         var prefix = try ResultJSON.pretty(header, path: path)
         // Reopen the header object: drop its closing brace and the whitespace before it.
         guard let brace = prefix.lastIndex(of: UInt8(ascii: "}")) else {
@@ -83,11 +88,31 @@ public final class ResultFileWriter {
         if let problem = iteration.labelProblem(in: header.labels) {
             throw ResultsError(.labelOutOfRange, path: path, reason: "iteration \(iteration.index): \(problem)")
         }
-        let separator = Array((iterationCount == 0 ? "\n" : ",\n").utf8)
-        let line = try ResultJSON.line(iteration, path: path)
-        try replaceCloser(
-            with: separator + line + Self.closer, keeping: separator.count + line.count, what: "appending")
+        guard readerIDs.contains(iteration.reader) else {
+            throw ResultsError(
+                .labelOutOfRange, path: path,
+                reason: "iteration \(iteration.index) is of reader \(iteration.reader), which the file does not know")
+        }
+        try appendLine(try ResultJSON.line(iteration, path: path), what: "appending")
         iterationCount += 1
+    }
+
+    /// Announces a reader that joined after the header was written (a reader plugged in during
+    /// the run), as a line `{"readerJoined":{…}}` in the iteration array; its iterations may
+    /// follow.
+    public func announce(_ reader: ReaderRecord) throws(ResultsError) {
+        try checkOpen()
+        guard !readerIDs.contains(reader.id) else {
+            throw ResultsError(.invalidContent, path: path, reason: "reader \(reader.id) is already in the file")
+        }
+        try appendLine(try ResultJSON.line(ReaderJoined(readerJoined: reader), path: path), what: "announcing a reader")
+        readerIDs.insert(reader.id)
+    }
+
+    private func appendLine(_ line: [UInt8], what: String) throws(ResultsError) {
+        let separator = Array((lineCount == 0 ? "\n" : ",\n").utf8)
+        try replaceCloser(with: separator + line + Self.closer, keeping: separator.count + line.count, what: what)
+        lineCount += 1
     }
 
     /// Ends the file with the summary and `"complete" : true`, syncs it to disk and closes it.
@@ -164,4 +189,9 @@ extension IterationResult {
         }
         return nil
     }
+}
+
+/// The line that announces a reader in the iteration array.
+struct ReaderJoined: Codable {
+    var readerJoined: ReaderRecord
 }

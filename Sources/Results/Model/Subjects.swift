@@ -28,6 +28,46 @@ public struct ReaderInfo: Codable, Sendable, Hashable {
     }
 }
 
+// MARK: - A reader of a run
+
+/// One reader of a run and the card it held, with the id iterations refer to it by.
+///
+/// In the file a record is the reader's fields (``ReaderInfo``) with `id` and `card` beside
+/// them, so `jq '.readers[] | {id, modelKey}'` reads naturally. A reader plugged in during the
+/// run is announced by a line `{"readerJoined": {…record…}}` in the iteration stream, because
+/// the header was written before it existed.
+public struct ReaderRecord: Codable, Sendable, Hashable {
+    /// The number iterations carry in their `reader` field: 0, 1, … in the order readers joined.
+    public var id: Int
+    /// The reader.
+    public var reader: ReaderInfo
+    /// What answered in it.
+    public var card: CardInfo
+
+    /// A record from its parts.
+    public init(id: Int, reader: ReaderInfo, card: CardInfo) {
+        self.id = id
+        self.reader = reader
+        self.card = card
+    }
+
+    enum CodingKeys: String, CodingKey { case id, card }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int.self, forKey: .id)
+        card = try container.decode(CardInfo.self, forKey: .card)
+        reader = try ReaderInfo(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try reader.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(card, forKey: .card)
+    }
+}
+
 // MARK: - Card
 
 /// What answered the commands. A result from a simulated card measures the harness (and, with
@@ -41,6 +81,9 @@ public struct CardInfo: Codable, Sendable, Hashable {
         case simulatedVPCD = "simulated-vpcd"
         /// The simulated card called directly, with no reader and no PC/SC at all.
         case simulatedInProcess = "simulated-in-process"
+        /// A card that another process serves to a vsmartcard virtual reader (`readerbench
+        /// simulate`, a replayed trace): through the real pcscd, but the card is not real.
+        case virtualReader = "vpcd"
         /// A recorded trace replayed.
         case trace
     }
@@ -52,6 +95,10 @@ public struct CardInfo: Codable, Sendable, Hashable {
     public var measures: String
     /// The simulation, when ``source`` is a simulated one.
     public var simulated: SimulationInfo?
+
+    /// Whether the times are a model's or a recording's rather than a live reader's: a simulated
+    /// card, or a replayed trace.
+    public var isModelled: Bool { source != .pcsc }
 
     /// Card information; give `simulated` for the simulated sources.
     public init(source: Source, measures: String, simulated: SimulationInfo? = nil) {

@@ -1,0 +1,323 @@
+import CardTransport
+import Foundation
+import Measurement
+import ReadPath
+import Results
+import RunModel
+import Synchronization
+
+/// What a worker needs from the pool it belongs to.
+protocol WorkerCoordinator: AnyObject, Sendable {
+    var plan: RunPlan { get }
+    var runStart: UInt64 { get }
+    var observer: any RunObserver { get }
+    var turns: (any Turns)? { get }
+    func shouldStop() -> Bool
+    /// The reader is described; waits until the header is written (the run's first readers) or
+    /// announces it (a reader that joined later). Nil when the run ends before it starts.
+    func readerReady(_ record: ReaderRecord) -> (header: ResultHeader, sink: ResultSink)?
+    /// The reader could not be opened or described.
+    func readerFailedToOpen(_ reader: Int, name: String, problem: String)
+    /// The reader's part is over.
+    func readerStopped(_ reader: Int, reason: StopReason, note: String)
+}
+
+/// One reader's worker: its own thread and its own card connection (and so its own PC/SC
+/// context), running the read path iteration after iteration and surviving what a long trial
+/// meets: a card lifted off, pcscd restarting, a reader unplugged, taps.
+///
+/// Blocking PC/SC calls stay on this thread, off Swift's cooperative pool. What it measures goes
+/// to the sink after every iteration, so nothing finished is lost whatever happens next.
+final class ReaderWorker<Channel: CardConnection & ~Copyable>: @unchecked Sendable {
+    let id: Int
+    let endpoint: ReaderEndpoint<Channel>
+    let pin: SecretPIN?
+    /// Beats at every exchange; the watchdog reads it.
+    let heartbeat = Heartbeat()
+    /// Strong: an abandoned worker may wake up long after the run (when its stuck exchange finally
+    /// fails) and must still find the pool, which then ignores it.
+    private let coordinator: any WorkerCoordinator
+    private let abandoned = Atomic<Bool>(false)
+    /// The iteration under way (index, mode, warm-up, start), for the watchdog's record of a
+    /// worker it abandons.
+    private let current = Mutex<(index: Int, mode: IterationMode, warmup: Bool, start: UInt64)>((0, .warm, false, 0))
+    private var thread: Thread?
+
+    init(id: Int, endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?, coordinator: any WorkerCoordinator) {
+        self.id = id
+        self.endpoint = endpoint
+        self.pin = pin
+        self.coordinator = coordinator
+    }
+
+    func start() {
+        let thread = Thread { [self] in main() }
+        thread.name = "readerbench reader \(id)"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// The watchdog gave up on this worker: whatever it does from now on is not recorded.
+    func abandon() { abandoned.store(true, ordering: .releasing) }
+
+    private var isAbandoned: Bool { abandoned.load(ordering: .acquiring) }
+
+    /// The iteration in flight, as the watchdog records it when it abandons the worker.
+    var iterationInFlight: (index: Int, mode: IterationMode, warmup: Bool, start: UInt64) {
+        current.withLock { $0 }
+    }
+
+    // MARK: - The worker's thread
+
+    private func main() {
+        var channel: Channel
+        do { channel = try endpoint.makeChannel() } catch {
+            coordinator.readerFailedToOpen(id, name: endpoint.name, problem: error.description)
+            return
+        }
+        let described = endpoint.describe(&channel)
+        let record = ReaderRecord(id: id, reader: described.reader, card: described.card)
+        guard let (header, sink) = coordinator.readerReady(record) else {
+            coordinator.readerStopped(id, reason: .interrupted, note: "the run ended before it started")
+            return
+        }
+        do { try endpoint.started(header, record) } catch {
+            coordinator.readerStopped(id, reason: .error, note: "\(error)")
+            return
+        }
+        let plan = coordinator.plan
+        var engine = ReadPathEngine(
+            channel: channel, scenario: plan.scenario, strategy: plan.strategy, pin: pin, pinFloor: plan.pinFloor)
+        engine.heartbeat = heartbeat
+        let (reason, note) = loop(&engine, sink: sink)
+        do { try endpoint.finished() } catch {
+            coordinator.observer.warning("\(endpoint.name): \(error)")
+        }
+        coordinator.turns?.leave(id)
+        coordinator.readerStopped(id, reason: reason, note: note)
+    }
+
+    // MARK: - Iterations
+
+    private func loop(
+        _ engine: inout ReadPathEngine<Channel>, sink: ResultSink
+    ) -> (StopReason, String) {
+        let plan = coordinator.plan
+        var index = 0
+        var failures = 0
+        for (modeNumber, mode) in plan.modes.enumerated() {
+            if mode == .cold && plan.taps == nil {
+                // Cold iterations must begin with the card powered off: power it down once, untimed.
+                try? engine.transport.channel.connect()
+                try? engine.transport.channel.disconnect(.unpower)
+            }
+            let planned = plan.iterationsPerMode
+            let modeEnd = plan.durationNanoseconds.map {
+                coordinator.runStart &+ $0 / UInt64(plan.modes.count) * UInt64(modeNumber + 1)
+            }
+            var round = 0
+            while planned.map({ round < $0 }) ?? (MonotonicClock.now() < modeEnd ?? 0) {
+                if coordinator.shouldStop() { return (.interrupted, "stopped by the user") }
+                let warmup = plan.taps == nil && plan.durationNanoseconds == nil && round < plan.warmup
+
+                // A tap: wait for the clerk to present the card (outside every clock).
+                var presentAt: UInt64?
+                let waitStart = MonotonicClock.now()
+                if plan.taps != nil {
+                    switch waitForCard(present: true, engine: &engine) {
+                    case .seen(let at): presentAt = at
+                    case .stop(let reason, let note): return (reason, note)
+                    }
+                }
+
+                guard coordinator.turns?.acquire(id, shouldStop: coordinator.shouldStop) ?? true else {
+                    return (.interrupted, "stopped by the user")
+                }
+                let challenge: [UInt8]
+                do {
+                    challenge = try endpoint.nextChallenge(&engine.transport.channel) ?? Challenge.random()
+                    engine.setChallenge(digestInfo: try Challenge.digestInfo(for: challenge))
+                } catch {
+                    coordinator.turns?.release(id)
+                    return (.error, "cannot make a challenge: \(error)")
+                }
+                current.withLock { $0 = (index, mode, warmup, MonotonicClock.now()) }
+                endpoint.willBegin(&engine.transport.channel, index, mode, challenge)
+                var failure = engine.runIteration(powerAfter: mode == .cold ? .unpower : .leave)
+                do { try endpoint.didEnd(&engine.transport.channel) } catch {
+                    coordinator.observer.warning("\(endpoint.name): \(error)")
+                }
+                coordinator.turns?.release(id)
+                if failure == nil { failure = engine.checkResults() }
+                if isAbandoned { return (.timeout, "abandoned by the watchdog") }
+
+                // A tap: how long detection took, then wait for the card to leave.
+                var tap: TapTiming?
+                if let presentAt {
+                    let connectEnd = engine.recorder.phases.first?.endNanoseconds ?? presentAt
+                    tap = TapTiming(
+                        waitNanoseconds: presentAt &- waitStart,
+                        detectionNanoseconds: connectEnd > presentAt ? connectEnd - presentAt : 0)
+                }
+
+                let result = Self.iterationResult(
+                    engine.recorder, reader: id, index: index, mode: mode, warmup: warmup,
+                    runStart: coordinator.runStart, failure: failure, tap: tap)
+                if tap != nil {
+                    let liftStart = MonotonicClock.now()
+                    switch waitForCard(present: false, engine: &engine) {
+                    case .seen(let at):
+                        var withRemoval = result
+                        withRemoval.tap?.removalNanoseconds = at &- liftStart
+                        sink.append(withRemoval)
+                    case .stop(let reason, let note):
+                        sink.append(result)
+                        return (reason, note)
+                    }
+                } else {
+                    sink.append(result)
+                }
+                index += 1
+                round += 1
+                if failure != nil && !warmup { failures += 1 }
+                coordinator.observer.iterationFinished(
+                    ReaderProgress(
+                        reader: id, mode: mode, done: round, total: planned, failures: failures,
+                        lastNanoseconds: failure == nil ? result.totalNanoseconds : nil,
+                        lastFailure: failure?.description))
+
+                if let failure {
+                    if let stop = failure.stopsRun { return (stop, failure.description) }
+                    switch failure.cause {
+                    case .serviceGone:
+                        guard recoverService(&engine, after: failure) else {
+                            return (
+                                .error,
+                                "pcscd did not come back within \(plan.serviceWaitMilliseconds) ms after: \(failure.description)"
+                            )
+                        }
+                    case .readerGone:
+                        return (.readerGone, "the reader went away: \(failure.description)")
+                    case .cardRemoved where endpoint.watchesCardPresence && plan.taps == nil:
+                        if case .stop(let reason, let note) = waitForCard(present: true, engine: &engine) {
+                            return (reason, note)
+                        }
+                    default:
+                        break
+                    }
+                }
+                if !pause(plan.intervalMilliseconds) { return (.interrupted, "stopped by the user") }
+            }
+        }
+        return (.completed, "")
+    }
+
+    private enum Wait {
+        case seen(UInt64)
+        case stop(StopReason, String)
+    }
+
+    /// Waits (up to `--card-wait`) for the card to be present or absent.
+    private func waitForCard(present: Bool, engine: inout ReadPathEngine<Channel>) -> Wait {
+        let plan = coordinator.plan
+        let timeout = UInt64(plan.cardWaitMilliseconds) * 1_000_000
+        guard let wait = endpoint.waitForCard else { return .seen(MonotonicClock.now()) }
+        do {
+            if let at = try wait(present, timeout, &engine.transport.channel, coordinator.shouldStop) {
+                return .seen(at)
+            }
+        } catch {
+            return .stop(.readerGone, "the reader went away while waiting for the card: \(error)")
+        }
+        if coordinator.shouldStop() { return .stop(.interrupted, "stopped by the user") }
+        return .stop(
+            .cardNotReturned,
+            present
+                ? "no card was presented within \(plan.cardWaitMilliseconds) ms (--card-wait)"
+                : "the card was not lifted within \(plan.cardWaitMilliseconds) ms (--card-wait)")
+    }
+
+    /// pcscd went away: reopen with backoff until it answers again (up to `serviceWait`).
+    private func recoverService(
+        _ engine: inout ReadPathEngine<Channel>, after failure: IterationFailure
+    ) -> Bool {
+        let plan = coordinator.plan
+        let start = MonotonicClock.now()
+        let deadline = start &+ UInt64(plan.serviceWaitMilliseconds) * 1_000_000
+        var delay: UInt64 = 100_000_000
+        coordinator.observer.warning("\(endpoint.name): \(failure.description); reconnecting")
+        while MonotonicClock.now() < deadline {
+            if !pause(Int(delay / 1_000_000)) { return false }
+            delay = min(delay * 2, 2_000_000_000)
+            guard var channel = try? endpoint.makeChannel() else { continue }
+            do {
+                try channel.connect()
+                try channel.disconnect(.leave)
+            } catch {
+                continue
+            }
+            engine = ReadPathEngine(
+                channel: channel, scenario: plan.scenario, strategy: plan.strategy, pin: pin, pinFloor: plan.pinFloor)
+            engine.heartbeat = heartbeat
+            coordinator.observer.warning(
+                "\(endpoint.name): pcscd answers again after \(milliseconds(MonotonicClock.now() - start)) ms; going on")
+            return true
+        }
+        return false
+    }
+
+    /// Waits `milliseconds`, noticing a stop within 50 ms; false when stopped.
+    private func pause(_ milliseconds: Int) -> Bool {
+        guard milliseconds > 0 else { return !coordinator.shouldStop() }
+        let end = MonotonicClock.now() + UInt64(milliseconds) * 1_000_000
+        while !coordinator.shouldStop() {
+            let now = MonotonicClock.now()
+            if now >= end { return true }
+            PreciseWait.sleep(until: min(end, now + 50_000_000))
+        }
+        return false
+    }
+
+    // MARK: - Results
+
+    /// The recorder's timestamps as offsets: from the run's start for the iteration, from the
+    /// iteration's start for its phases and APDUs.
+    static func iterationResult(
+        _ recorder: IterationRecorder, reader: Int, index: Int, mode: IterationMode, warmup: Bool, runStart: UInt64,
+        failure: IterationFailure?, tap: TapTiming?
+    ) -> IterationResult {
+        let phases = recorder.phases
+        let start = phases.first?.startNanoseconds ?? runStart
+        let end = phases.last?.endNanoseconds ?? start
+        let phaseNames = Phase.allCases.map(\.label)
+        return IterationResult(
+            reader: reader, index: index, mode: mode, warmup: warmup, startOffsetNanoseconds: start &- runStart,
+            totalNanoseconds: end &- start,
+            failure: failure.map {
+                Failure(
+                    cause: $0.cause, step: $0.step, apdu: $0.apduIndex, message: $0.message, code: $0.code,
+                    statusWord: $0.statusWord.map(Int.init))
+            },
+            tap: tap,
+            phases: phases.map {
+                PhaseTiming(
+                    phase: phaseNames[Int($0.phase)], startOffsetNanoseconds: $0.startNanoseconds &- start,
+                    durationNanoseconds: $0.durationNanoseconds)
+            },
+            apdus: recorder.apdus.map {
+                APDUTiming(
+                    step: Int($0.step), kind: Int($0.kind), phase: Int($0.phase),
+                    startOffsetNanoseconds: $0.startNanoseconds &- start, durationNanoseconds: $0.durationNanoseconds,
+                    statusWord: $0.statusWord == 0 ? APDUTiming.noStatusWord : Int($0.statusWord),
+                    roundTrips: Int($0.roundTrips))
+            })
+    }
+}
+
+/// Milliseconds with three decimals, for messages.
+func milliseconds(_ nanoseconds: UInt64) -> String {
+    let micro = (nanoseconds + 500) / 1000
+    let whole = micro / 1000
+    let fraction = micro % 1000
+    return "\(whole)." + String(repeating: "0", count: fraction < 10 ? 2 : fraction < 100 ? 1 : 0) + "\(fraction)"
+}

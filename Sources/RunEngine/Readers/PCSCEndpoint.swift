@@ -1,0 +1,60 @@
+import CardIdentity
+import CardTransport
+import Measurement
+import PCSC
+import Results
+import RunModel
+
+extension ReaderEndpoint where Channel == PCSCReaderChannel {
+    /// A reader pcscd knows (a real one, or a vpcd slot), with `card` describing what answers.
+    public static func pcsc(name: String, card: CardInfo) -> Self {
+        var endpoint = Self(
+            name: name,
+            makeChannel: { () throws(TransportError) -> PCSCReaderChannel in
+                do throws(PCSCError) { return try PCSCReaderChannel(readerName: name) } catch { throw error.transportError }
+            },
+            describe: { channel in
+                let identity = (try? channel.readerIdentity()) ?? ReaderIdentity(name: name, attributes: ReaderAttributes())
+                // Connect once to read the ATR, then let go, so the first iteration connects as every
+                // other does.
+                try? channel.connect()
+                let atr = channel.atr
+                try? channel.disconnect(.leave)
+                return (ReaderInfo(identity: identity, atr: atr.isEmpty ? nil : ATRDescription(atr)), card)
+            })
+        endpoint.waitForCard = {
+            (present: Bool, timeout: UInt64, channel: inout PCSCReaderChannel, shouldStop: () -> Bool) throws(TransportError)
+                -> UInt64? in
+            let deadline = MonotonicClock.now() &+ timeout
+            while !shouldStop() {
+                let now = MonotonicClock.now()
+                if now >= deadline { return nil }
+                let slice = min(deadline - now, 250_000_000)
+                do throws(PCSCError) {
+                    if try channel.waitForCard(present: present, timeout: .nanoseconds(Int64(slice))) {
+                        return MonotonicClock.now()
+                    }
+                } catch {
+                    throw error.transportError
+                }
+            }
+            return nil
+        }
+        return endpoint
+    }
+
+    /// A reader the user named: a real card, or (for a vpcd reader) a card some other process
+    /// serves, which this run cannot vouch for.
+    public static func pcsc(reader name: String) -> Self {
+        if CardSourceSelection.isVirtual(name) {
+            return .pcsc(
+                name: name,
+                card: CardInfo(
+                    source: .virtualReader,
+                    measures: "a card another process serves to vsmartcard's virtual reader \(name) (a simulation or a "
+                        + "replayed trace), through pcscd: the PC/SC stack is real, the card is not"))
+        }
+        return .pcsc(
+            name: name, card: CardInfo(source: .pcsc, measures: "the reader \(name) with the card it holds, through pcscd"))
+    }
+}
