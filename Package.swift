@@ -39,6 +39,7 @@ let package = Package(
         .library(name: "Results", targets: ["Results"]),
         .library(name: "ReadPath", targets: ["ReadPath"]),
         .library(name: "Traces", targets: ["Traces"]),
+        .library(name: "CCID", targets: ["CCID"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,6 +84,9 @@ let package = Package(
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 
+        // MARK: - USB readers: descriptors (pure), enumeration (libusb)
+        .target(name: "CCID"),
+
         // MARK: - The tool
         .executableTarget(
             name: "ReaderBenchCLI",
@@ -121,6 +125,10 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),
         .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
+        // The CCID driver project's 697 reader descriptor dumps (facts, with SOURCE.md), and the code
+        // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
+        .target(name: "CCIDFixtures", dependencies: ["CCID"], path: "Tests/CCIDFixtures", resources: [.copy("ccid-readers")]),
+        .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
     ]
 )
 
