@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "ReadPath", targets: ["ReadPath"]),
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "CCID", targets: ["CCID"]),
+        .library(name: "ReaderCatalog", targets: ["ReaderCatalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,6 +87,7 @@ let package = Package(
 
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
         .target(name: "CCID"),
+        .target(name: "ReaderCatalog", dependencies: ["CCID"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -129,6 +131,7 @@ let package = Package(
         // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
         .target(name: "CCIDFixtures", dependencies: ["CCID"], path: "Tests/CCIDFixtures", resources: [.copy("ccid-readers")]),
         .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
+        .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
     ]
 )
 
