@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "CCID", targets: ["CCID"]),
         .library(name: "ReaderCatalog", targets: ["ReaderCatalog"]),
+        .library(name: "USBDevices", targets: ["USBDevices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -88,6 +89,7 @@ let package = Package(
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
         .target(name: "CCID"),
         .target(name: "ReaderCatalog", dependencies: ["CCID"]),
+        .target(name: "USBDevices", dependencies: ["CCID", "CLibUSB"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -131,6 +133,7 @@ let package = Package(
         // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
         .target(name: "CCIDFixtures", dependencies: ["CCID"], path: "Tests/CCIDFixtures", resources: [.copy("ccid-readers")]),
         .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
+        .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices", "CCID", "CLibUSB", "CCIDFixtures"]),
         .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
     ]
 )

@@ -147,3 +147,6 @@ public struct USBErrorCode: RawRepresentable, Sendable, Hashable, Codable, Custo
         }
     }
 }
+
+/// A libusb error code is thrown as it is by the USBDevices module.
+extension USBErrorCode: Error {}
