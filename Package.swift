@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "CCID", targets: ["CCID"]),
         .library(name: "ReaderCatalog", targets: ["ReaderCatalog"]),
         .library(name: "USBDevices", targets: ["USBDevices"]),
+        .library(name: "ReaderMatching", targets: ["ReaderMatching"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,6 +91,7 @@ let package = Package(
         .target(name: "CCID"),
         .target(name: "ReaderCatalog", dependencies: ["CCID"]),
         .target(name: "USBDevices", dependencies: ["CCID", "CLibUSB"]),
+        .target(name: "ReaderMatching", dependencies: ["CCID", "CardIdentity", "ReaderCatalog"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -131,9 +133,11 @@ let package = Package(
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
         // The CCID driver project's 697 reader descriptor dumps (facts, with SOURCE.md), and the code
         // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
-        .target(name: "CCIDFixtures", dependencies: ["CCID"], path: "Tests/CCIDFixtures", resources: [.copy("ccid-readers")]),
+        .target(name: "CCIDFixtures", dependencies: ["CCID", "CardIdentity"], path: "Tests/CCIDFixtures", resources: [.copy("ccid-readers")]),
         .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
         .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices", "CCID", "CLibUSB", "CCIDFixtures"]),
+        .testTarget(
+            name: "ReaderMatchingTests", dependencies: ["ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
         .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
     ]
 )
