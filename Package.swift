@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "ReaderCatalog", targets: ["ReaderCatalog"]),
         .library(name: "USBDevices", targets: ["USBDevices"]),
         .library(name: "ReaderMatching", targets: ["ReaderMatching"]),
+        .library(name: "ReaderDoctor", targets: ["ReaderDoctor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -92,6 +93,7 @@ let package = Package(
         .target(name: "ReaderCatalog", dependencies: ["CCID"]),
         .target(name: "USBDevices", dependencies: ["CCID", "CLibUSB"]),
         .target(name: "ReaderMatching", dependencies: ["CCID", "CardIdentity", "ReaderCatalog"]),
+        .target(name: "ReaderDoctor", dependencies: ["CCID", "CardIdentity", "ReaderCatalog", "ReaderMatching"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -138,6 +140,9 @@ let package = Package(
         .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices", "CCID", "CLibUSB", "CCIDFixtures"]),
         .testTarget(
             name: "ReaderMatchingTests", dependencies: ["ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
+        .testTarget(
+            name: "ReaderDoctorTests",
+            dependencies: ["ReaderDoctor", "ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
         .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
     ]
 )
