@@ -6,9 +6,6 @@ extension DoctorReport {
     /// and a summary line.
     public var text: String {
         var lines: [String] = ["USB    \(usb)", "PC/SC  \(pcsc)", ""]
-        if devices.isEmpty {
-            lines.append("No USB smart-card reader found.")
-        }
         for device in devices {
             let name = device.knownAs ?? [device.manufacturer, device.product].compactMap { $0 }.joined(separator: " ")
             var place = "at \(device.location), \(device.speed)"

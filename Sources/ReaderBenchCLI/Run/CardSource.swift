@@ -2,6 +2,7 @@ import CardIdentity
 import Foundation
 import Measurement
 import PCSC
+import ReaderMatching
 import SimulatedCard
 import Simulator
 
@@ -131,15 +132,24 @@ enum CardSourceSelection {
         if let model {
             let names: [String]
             do { names = try context.readerNames() } catch { throw fail(error.message, status: ExitStatus.environment) }
-            var keys: [String: String] = [:]
+            var identities: [ReaderIdentity] = []
             for name in names {
-                let identity = (try? context.connectDirect(reader: name).readerIdentity())
-                    ?? ReaderIdentity(name: name, attributes: ReaderAttributes())
-                keys[name] = identity.modelKey.description
+                identities.append(
+                    (try? context.connectDirect(reader: name).readerIdentity())
+                        ?? ReaderIdentity(name: name, attributes: ReaderAttributes()))
             }
-            let matching = names.filter { keys[$0] == model }
+            // Any of a reader's keys selects it: the PC/SC key, the USB key, the name key.
+            let known = ReaderUSB.knowledge(of: identities).byName
+            var keys: [String: [String]] = [:]
+            for identity in identities {
+                let knowledge = known[identity.name]
+                keys[identity.name] =
+                    [identity.modelKey.description]
+                    + [knowledge?.usbModelKey?.description, knowledge?.nameModelKey.description].compactMap { $0 }
+            }
+            let matching = names.filter { keys[$0]?.contains(model) ?? false }
             guard let first = matching.first else {
-                let list = names.map { "  \($0): \(keys[$0] ?? "?")" }.joined(separator: "\n")
+                let list = names.map { "  \($0): \((keys[$0] ?? []).joined(separator: ", "))" }.joined(separator: "\n")
                 throw fail("no reader has model key '\(model)'; readers and their keys:\n\(list)", status: ExitStatus.environment)
             }
             return first

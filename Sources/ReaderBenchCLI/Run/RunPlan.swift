@@ -54,9 +54,11 @@ struct RunPlan {
     ) throws -> RunOutcome {
         var channel = channel
         // Who and what is measured, before the first iteration (and outside it).
-        let probe = probeReader(&channel, source: source)
+        var probe = probeReader(&channel, source: source)
+        // The reader's USB identity and capabilities; the chunking falls back when it cannot work.
+        let strategy = ReaderUSB.prepareRun(&probe, strategy: self.strategy)
         let overhead = InstrumentationCost.measure()
-        let header = makeHeader(source: source, reader: probe, overhead: overhead)
+        let header = makeHeader(source: source, reader: probe, strategy: strategy, overhead: overhead)
         let sink = try ResultSink(header: header, outPath: outPath, csvPath: csvPath)
         try hooks.started?(header)
 
@@ -231,7 +233,9 @@ struct RunPlan {
         return ReaderInfo(name: name, identity: identity, modelKey: key, atr: atr.isEmpty ? nil : ATRDescription(atr))
     }
 
-    private func makeHeader(source: CardSource, reader: ReaderInfo, overhead: Double) -> ResultHeader {
+    private func makeHeader(
+        source: CardSource, reader: ReaderInfo, strategy: ReadPath.ReadStrategy, overhead: Double
+    ) -> ResultHeader {
         let timing = simulator.effectiveTiming
         // Only a card this process serves has a known profile; a Virtual PCD reader named with
         // --reader may be anyone's card.
