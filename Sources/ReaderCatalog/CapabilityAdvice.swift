@@ -82,7 +82,8 @@ public struct CapabilityAdvice: Sendable, Hashable, Codable {
             explanations.append("short and extended APDU level: the reader frames T=1 itself and takes extended APDUs")
         case nil:
             explanations.append(
-                "exchange level undefined (dwFeatures 0x\(hex32(capabilities.features.rawValue))): the driver may refuse the reader")
+                "exchange level undefined (dwFeatures 0x\(hex32(capabilities.features.rawValue))): the driver may refuse the reader"
+            )
         }
         explanations.append("max data rate \(formatDataRate(capabilities.maxDataRate))")
         explanations.append("max CCID message \(capabilities.maxMessageLength) bytes")
@@ -107,7 +108,8 @@ public struct CapabilityAdvice: Sendable, Hashable, Codable {
                 "--chunks \(use.rawValue) may fail on this reader: a 256-byte response needs a 268-byte CCID message "
                     + "and the reader's maximum is \(capabilities.maxMessageLength) bytes")
         }
-        return CapabilityAdvice(explanations: explanations, warnings: warnings, requestedChunking: chunking, chunking: use)
+        return CapabilityAdvice(
+            explanations: explanations, warnings: warnings, requestedChunking: chunking, chunking: use)
     }
 }
 

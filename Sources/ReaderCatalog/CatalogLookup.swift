@@ -38,7 +38,9 @@ extension ReaderCatalog {
             return Lookup(entry: first, sameRelease: rows.count == 1 && first.deviceRelease == deviceRelease)
         }
         guard let deviceRelease,
-            let below = rows.filter({ $0.deviceRelease < deviceRelease }).max(by: { $0.deviceRelease < $1.deviceRelease })
+            let below = rows.filter({ $0.deviceRelease < deviceRelease }).max(by: {
+                $0.deviceRelease < $1.deviceRelease
+            })
         else { return nil }
         return Lookup(entry: below, sameRelease: false)
     }

@@ -10,7 +10,8 @@ extension DoctorReport {
             let name = device.knownAs ?? [device.manufacturer, device.product].compactMap { $0 }.joined(separator: " ")
             var place = "at \(device.location), \(device.speed)"
             if let power = device.maxPowerMilliamps { place += ", \(power) mA" }
-            lines.append("\(device.usbID) \(name.isEmpty ? "(no name read)" : name), release \(device.release), \(place)")
+            lines.append(
+                "\(device.usbID) \(name.isEmpty ? "(no name read)" : name), release \(device.release), \(place)")
             lines.append("  model   \(device.modelKey) (\(device.kind)\(levels(device)))")
             if device.shownByPCSC {
                 for reader in device.shownAs {
@@ -24,7 +25,8 @@ extension DoctorReport {
             lines.append("")
         }
         if !readersWithoutUSBDevice.isEmpty {
-            lines.append("PC/SC readers with no USB device behind them (virtual or non-USB readers, or not visible to libusb):")
+            lines.append(
+                "PC/SC readers with no USB device behind them (virtual or non-USB readers, or not visible to libusb):")
             for reader in readersWithoutUSBDevice { lines.append("  \(reader.name)") }
             lines.append("")
         }

@@ -54,7 +54,9 @@ public enum ReaderDoctor {
                 ShownReader(name: match.readerName, evidence: match.evidence.map(\.rawValue)))
         }
         for (reader, indexes) in outcome.ambiguousReaders.sorted(by: { $0.key < $1.key }) {
-            for index in indexes { shown[parsed[index], default: []].append(ShownReader(name: reader, evidence: ["ambiguous"])) }
+            for index in indexes {
+                shown[parsed[index], default: []].append(ShownReader(name: reader, evidence: ["ambiguous"]))
+            }
         }
 
         var diagnoses: [DeviceDiagnosis] = []
@@ -73,7 +75,8 @@ public enum ReaderDoctor {
         } else if hidden == 0 {
             summary = "pcscd shows all \(diagnoses.count) USB smart-card reader\(diagnoses.count == 1 ? "" : "s")"
         } else {
-            summary = "pcscd does not show \(hidden) of \(diagnoses.count) USB smart-card reader\(diagnoses.count == 1 ? "" : "s")"
+            summary =
+                "pcscd does not show \(hidden) of \(diagnoses.count) USB smart-card reader\(diagnoses.count == 1 ? "" : "s")"
         }
         return DoctorReport(
             usb: usbStatement, pcsc: pcscSentence, pcscdRunning: running, devices: diagnoses,
@@ -119,7 +122,8 @@ public enum ReaderDoctor {
 
         var reasons: [DoctorFinding] = []
         if shownAs.isEmpty {
-            reasons = whyHidden(snapshot, device, error, kind: kind, listings: listings, vendorDriver: vendorDriver, pcsc: pcsc)
+            reasons = whyHidden(
+                snapshot, device, error, kind: kind, listings: listings, vendorDriver: vendorDriver, pcsc: pcsc)
         }
         var flags: [DoctorFinding] = []
         if snapshot.hubsInBetween > 1 {
@@ -132,7 +136,9 @@ public enum ReaderDoctor {
             flags.append(
                 DoctorFinding(
                     .lowSpeed, "low-speed link (1.5 Mbit/s)",
-                    hint: "CCID readers use full speed (12 Mbit/s) or better; a low-speed link points at the cable, hub or port"))
+                    hint:
+                        "CCID readers use full speed (12 Mbit/s) or better; a low-speed link points at the cable, hub or port"
+                ))
         }
         return DeviceDiagnosis(
             usbID: hex16(vendorID) + ":" + hex16(productID), release: release.description,
@@ -171,7 +177,8 @@ public enum ReaderDoctor {
         case "vendor-class with CCID descriptor" where !claimed:
             reasons.append(
                 DoctorFinding(
-                    .vendorClassNotListed, "vendor-class device with a CCID descriptor that the CCID driver does not list",
+                    .vendorClassNotListed,
+                    "vendor-class device with a CCID descriptor that the CCID driver does not list",
                     hint: "the CCID driver claims a vendor-class device only when its list names the ids"))
         default:
             break
@@ -193,7 +200,8 @@ public enum ReaderDoctor {
         switch pcsc {
         case .running: break
         case .notRunning:
-            reasons.append(DoctorFinding(.pcscdNotRunning, "pcscd is not running", hint: "no reader is shown without it"))
+            reasons.append(
+                DoctorFinding(.pcscdNotRunning, "pcscd is not running", hint: "no reader is shown without it"))
         case .failed(let detail):
             reasons.append(DoctorFinding(.pcscFailed, "PC/SC could not be asked: \(detail)"))
         }
@@ -201,7 +209,8 @@ public enum ReaderDoctor {
             reasons.append(
                 DoctorFinding(
                     .noPermission, "no permission to open \(snapshot.deviceNode) (LIBUSB_ERROR_ACCESS)",
-                    hint: "pcscd needs read-write access to the device node too; the CCID driver's udev rule grants it"))
+                    hint: "pcscd needs read-write access to the device node too; the CCID driver's udev rule grants it")
+            )
         } else if snapshot.openError == .busy {
             reasons.append(
                 DoctorFinding(

@@ -35,7 +35,8 @@ public struct ReaderKnowledge: Sendable, Hashable {
         if capabilities == nil, let usb {
             let interface = usb.interfaceNumber ?? Self.interfaceFromTable(usb)
             if let lookup = ReaderCatalog.lookup(
-                vendorID: usb.vendorID, productID: usb.productID, deviceRelease: USBRelease(rawValue: usb.deviceRelease),
+                vendorID: usb.vendorID, productID: usb.productID,
+                deviceRelease: USBRelease(rawValue: usb.deviceRelease),
                 interfaceNumber: interface)
             {
                 capabilities = lookup.capabilities
@@ -51,7 +52,8 @@ public struct ReaderKnowledge: Sendable, Hashable {
     /// Without libusb the interface number is unknown; a model with one CCID interface in the
     /// table has only one answer.
     private static func interfaceFromTable(_ usb: USBReaderIdentity) -> UInt8? {
-        let numbers = Set(ReaderCatalog.entries(vendorID: usb.vendorID, productID: usb.productID).map(\.interfaceNumber))
+        let numbers = Set(
+            ReaderCatalog.entries(vendorID: usb.vendorID, productID: usb.productID).map(\.interfaceNumber))
         return numbers.count == 1 ? numbers.first : nil
     }
 }

@@ -105,7 +105,8 @@ public enum ReaderMatcher {
                 let interface = interfaceNumber(reader, devices[index], evidence: &found)
                 outcome.matches.append(
                     ReaderMatch(
-                        readerName: reader.name, deviceIndex: index, interfaceNumber: interface, evidence: found.sorted()))
+                        readerName: reader.name, deviceIndex: index, interfaceNumber: interface,
+                        evidence: found.sorted()))
             } else if best.isEmpty {
                 outcome.unmatchedReaders.append(reader.name)
             } else {
@@ -120,7 +121,9 @@ public enum ReaderMatcher {
     static func evidence(_ reader: ReaderIdentity, _ device: USBDevice) -> [MatchEvidence]? {
         var found: [MatchEvidence] = []
         if let channel = reader.channel, channel.isUSB {
-            guard channel.usbBus == device.snapshot.bus, channel.usbAddress == device.snapshot.address else { return nil }
+            guard channel.usbBus == device.snapshot.bus, channel.usbAddress == device.snapshot.address else {
+                return nil
+            }
             found.append(.channelID)
         }
         if let vendorID = reader.usbVendorID, let productID = reader.usbProductID {
@@ -192,7 +195,8 @@ public enum ReaderMatcher {
     /// The capabilities of a matched reader's interface, from its own CCID class descriptor.
     public static func capabilities(_ match: ReaderMatch, device: USBDevice) -> ReaderCapabilities? {
         let ccid = device.ccidInterfaces
-        let interface = match.interfaceNumber.flatMap { number in ccid.first { $0.number == number } }
+        let interface =
+            match.interfaceNumber.flatMap { number in ccid.first { $0.number == number } }
             ?? (ccid.count == 1 ? ccid[0] : nil)
         return interface?.ccid.map { ReaderCapabilities(descriptor: $0, source: .usbDescriptor) }
     }

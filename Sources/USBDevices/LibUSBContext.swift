@@ -135,7 +135,8 @@ struct LibUSBContext: ~Copyable {
         var buffer = [UInt8](repeating: 0, count: 255)
         let languagesLength = libusb_get_string_descriptor(handle, 0, 0, &buffer, Int32(buffer.count))
         guard languagesLength > 0,
-            let language = try? USBStringDescriptor.languages(bytes: buffer.span.extracting(0..<Int(languagesLength))).first
+            let language = try? USBStringDescriptor.languages(bytes: buffer.span.extracting(0..<Int(languagesLength)))
+                .first
         else { return [:] }
         var found: [UInt8: String] = [:]
         for index in indexes.sorted() {

@@ -2,7 +2,7 @@ import CCID
 import CLibUSB
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // USBDevices: the USB devices of this machine, through libusb.
@@ -62,7 +62,8 @@ public struct USBInventory: Sendable {
         let usbfs = access("/dev/bus/usb", F_OK) == 0
         let context: LibUSBContext
         do { context = try LibUSBContext() } catch {
-            return USBInventory(devices: [], libusbVersion: version, problem: "libusb_init: \(error)", usbfsPresent: usbfs)
+            return USBInventory(
+                devices: [], libusbVersion: version, problem: "libusb_init: \(error)", usbfsPresent: usbfs)
         }
         switch context.snapshots(readStrings: readStrings) {
         case .success(let devices):

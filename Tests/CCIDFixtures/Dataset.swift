@@ -49,7 +49,9 @@ public enum ReaderDataset {
     /// `supported_readers.txt` entries: section, ids and name. Lines of the disabled section are
     /// commented out in the file (`#0x1DB2:0x0600:…`) and count as entries of that section; the
     /// duplicates section lists files, not readers, and is left out.
-    public static func supportedReaders() throws -> [(section: String, vendorID: UInt16, productID: UInt16, name: String)] {
+    public static func supportedReaders() throws -> [(
+        section: String, vendorID: UInt16, productID: UInt16, name: String
+    )] {
         var section = ""
         var entries: [(String, UInt16, UInt16, String)] = []
         for line in try supportedReadersText().split(separator: "\n") {

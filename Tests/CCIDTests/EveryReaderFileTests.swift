@@ -122,7 +122,8 @@ struct EveryReaderFileTests {
         ]
         func text(_ line: String) -> String {
             var body = Substring(line)
-            if body.count > 7, body.prefix(6).allSatisfy({ $0 == "." || $0.isHexDigit }), body.dropFirst(6).first == " " {
+            if body.count > 7, body.prefix(6).allSatisfy({ $0 == "." || $0.isHexDigit }), body.dropFirst(6).first == " "
+            {
                 body = body.dropFirst(7)
             }
             return body.trimmingCharacters(in: .whitespaces)

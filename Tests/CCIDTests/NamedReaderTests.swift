@@ -55,7 +55,10 @@ struct NamedReaderTests {
         #expect(ccid.dataRate == 12_903 && ccid.maxDataRate == 826_000)
         #expect(ccid.maxIFSD == 247)
         #expect(ccid.features.rawValue == 0x0001_00B2 && ccid.exchangeLevel == .tpdu)
-        #expect(ccid.features.isSuperset(of: [.automaticParametersFromATR, .automaticClock, .automaticBaudRate, .automaticPPS]))
+        #expect(
+            ccid.features.isSuperset(of: [
+                .automaticParametersFromATR, .automaticClock, .automaticBaudRate, .automaticPPS,
+            ]))
         #expect(ccid.maxMessageLength == 271)
         #expect(ccid.classGetResponse == 0xFF && ccid.classEnvelope == 0xFF)
         #expect(ccid.lcdLayout == 0 && ccid.pinSupport == [] && ccid.maxBusySlots == 1 && ccid.slotCount == 1)

@@ -6,9 +6,15 @@ import Testing
 struct USBModelKeyTests {
     @Test("usb:VVVV:PPPP@bcdDevice, lower-case ids, bcdDevice as lsusb prints it")
     func keyForm() {
-        #expect(ModelKey.usbDevice(vendorID: 0x054C, productID: 0x0DC9, deviceRelease: 0x0100).description == "usb:054c:0dc9@1.00")
-        #expect(ModelKey.usbDevice(vendorID: 0x072F, productID: 0xB100, deviceRelease: 0x0216).description == "usb:072f:b100@2.16")
-        #expect(ModelKey.usbDevice(vendorID: 0x058F, productID: 0x9520, deviceRelease: 0xF0F0).description == "usb:058f:9520@F0.F0")
+        #expect(
+            ModelKey.usbDevice(vendorID: 0x054C, productID: 0x0DC9, deviceRelease: 0x0100).description
+                == "usb:054c:0dc9@1.00")
+        #expect(
+            ModelKey.usbDevice(vendorID: 0x072F, productID: 0xB100, deviceRelease: 0x0216).description
+                == "usb:072f:b100@2.16")
+        #expect(
+            ModelKey.usbDevice(vendorID: 0x058F, productID: 0x9520, deviceRelease: 0xF0F0).description
+                == "usb:058f:9520@F0.F0")
         #expect(ModelKey.usbDevice(vendorID: 1, productID: 2, deviceRelease: 0x0100).source == .usb)
     }
 
@@ -37,7 +43,8 @@ struct USBModelKeyTests {
     @Test("JSON shows ids in hex and the release as lsusb prints it, and reads back")
     func json() throws {
         let identity = USBReaderIdentity(
-            vendorID: 0x054C, productID: 0x0DC9, deviceRelease: 0x0100, source: .libusb, product: "FeliCa Port/PaSoRi 4.0",
+            vendorID: 0x054C, productID: 0x0DC9, deviceRelease: 0x0100, source: .libusb,
+            product: "FeliCa Port/PaSoRi 4.0",
             location: "1-2.3", hubsInBetween: 1, evidence: ["channel-id"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

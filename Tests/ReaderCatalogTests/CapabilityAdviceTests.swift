@@ -19,7 +19,8 @@ struct CapabilityAdviceTests {
             let advice = CapabilityAdvice.advise(reader, chunking: chunking)
             #expect(
                 advice.explanations == [
-                    "TPDU level: pcscd frames T=1 on the host", "max data rate 826 kbit/s", "max CCID message 271 bytes",
+                    "TPDU level: pcscd frames T=1 on the host", "max data rate 826 kbit/s",
+                    "max CCID message 271 bytes",
                 ])
             #expect(advice.warnings.isEmpty)
             #expect(advice.chunking == chunking)
@@ -30,12 +31,14 @@ struct CapabilityAdviceTests {
     func shortAPDUFallsBack() throws {
         let sam = try capabilities("ACS_ACR1251_Dual_Reader.txt", interface: 1)
         let advice = CapabilityAdvice.advise(sam, chunking: .extended)
-        #expect(advice.explanations.first == "short APDU only: the extended-read strategy falls back to 256-byte chunks")
+        #expect(
+            advice.explanations.first == "short APDU only: the extended-read strategy falls back to 256-byte chunks")
         #expect(advice.explanations.contains("max data rate 344.1 kbit/s"))
         #expect(advice.explanations.contains("max CCID message 288 bytes"))
         #expect(advice.chunking == .fixed256 && advice.requestedChunking == .extended)
         #expect(advice.warnings.count == 1)
-        #expect(advice.warnings[0].hasPrefix("--chunks extended cannot work on this reader (short APDU level exchange)"))
+        #expect(
+            advice.warnings[0].hasPrefix("--chunks extended cannot work on this reader (short APDU level exchange)"))
         #expect(CapabilityAdvice.advise(sam, chunking: .exact).warnings.isEmpty)
     }
 

@@ -77,7 +77,9 @@ struct CatalogLookupTests {
     @Test("a dual reader needs its interface: PICC and SAM differ")
     func dualReaderNeedsInterface() throws {
         let release = USBRelease(rawValue: 0x0200)
-        #expect(ReaderCatalog.lookup(vendorID: 0x072F, productID: 0x221A, deviceRelease: release, interfaceNumber: nil) == nil)
+        #expect(
+            ReaderCatalog.lookup(vendorID: 0x072F, productID: 0x221A, deviceRelease: release, interfaceNumber: nil)
+                == nil)
         let picc = try #require(
             ReaderCatalog.lookup(vendorID: 0x072F, productID: 0x221A, deviceRelease: release, interfaceNumber: 0))
         let sam = try #require(
@@ -88,7 +90,8 @@ struct CatalogLookupTests {
 
     @Test("a model not in the table has no answer")
     func unknownModel() {
-        #expect(ReaderCatalog.lookup(vendorID: 0x054C, productID: 0x06C3, deviceRelease: nil, interfaceNumber: nil) == nil)
+        #expect(
+            ReaderCatalog.lookup(vendorID: 0x054C, productID: 0x06C3, deviceRelease: nil, interfaceNumber: nil) == nil)
         #expect(ReaderCatalog.vendorDriverReader(vendorID: 0x054C, productID: 0x06C3)?.name == "Sony RC-S380/P")
     }
 }

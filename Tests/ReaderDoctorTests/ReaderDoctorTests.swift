@@ -26,9 +26,12 @@ struct ReaderDoctorTests {
             strings: [1: "SONY", 2: "RC-S380/P", 3: "0000001"])
     }
 
-    func snapshot(_ file: String, serial: String? = nil, portPath: [UInt8] = [2], speed: USBSpeed = .full,
-                  openError: USBErrorCode? = nil) throws -> USBDeviceSnapshot {
-        DescriptorBytes.snapshot(try ReaderDataset.dump(file), serial: serial, portPath: portPath, speed: speed, openError: openError)
+    func snapshot(
+        _ file: String, serial: String? = nil, portPath: [UInt8] = [2], speed: USBSpeed = .full,
+        openError: USBErrorCode? = nil
+    ) throws -> USBDeviceSnapshot {
+        DescriptorBytes.snapshot(
+            try ReaderDataset.dump(file), serial: serial, portPath: portPath, speed: speed, openError: openError)
     }
 
     func codes(_ report: DoctorReport, device: Int = 0) -> [DoctorFinding.Code] {
@@ -37,7 +40,8 @@ struct ReaderDoctorTests {
 
     @Test("a vendor-class reader with no CCID descriptor (RC-S380): needs the vendor's driver")
     func vendorClassNoCCID() {
-        let report = ReaderDoctor.diagnose(snapshots: [Self.rcS380()], usbStatement: Self.statement, pcsc: .running(readers: []))
+        let report = ReaderDoctor.diagnose(
+            snapshots: [Self.rcS380()], usbStatement: Self.statement, pcsc: .running(readers: []))
         #expect(report.devices.count == 1)
         #expect(codes(report) == [.vendorClassNoCCID])
         let reason = report.devices[0].reasons[0]
@@ -45,7 +49,9 @@ struct ReaderDoctorTests {
         #expect(reason.hint?.hasPrefix("needs the vendor's driver (Sony RC-S380/P:") == true)
         #expect(report.devices[0].kind == "vendor-class" && report.devices[0].knownAs == "Sony RC-S380/P")
         #expect(report.text.contains("054C:06C3 Sony RC-S380/P, release 1.11, at 1-3, full speed (12 Mbit/s), 500 mA"))
-        #expect(report.text.contains("NOT SHOWN by pcscd:\n    - vendor-class device with no CCID descriptor: needs the vendor's driver"))
+        #expect(
+            report.text.contains(
+                "NOT SHOWN by pcscd:\n    - vendor-class device with no CCID descriptor: needs the vendor's driver"))
         #expect(report.summary == "pcscd does not show 1 of 1 USB smart-card reader")
     }
 
@@ -84,7 +90,8 @@ struct ReaderDoctorTests {
             snapshots: [try snapshot("ACS_ACR39U_ICC_Reader.txt", openError: .access)], usbStatement: Self.statement,
             pcsc: .running(readers: []))
         #expect(codes(report) == [.noPermission])
-        #expect(report.devices[0].reasons[0].message == "no permission to open /dev/bus/usb/001/004 (LIBUSB_ERROR_ACCESS)")
+        #expect(
+            report.devices[0].reasons[0].message == "no permission to open /dev/bus/usb/001/004 (LIBUSB_ERROR_ACCESS)")
         #expect(report.devices[0].manufacturer == nil)
     }
 
@@ -98,7 +105,8 @@ struct ReaderDoctorTests {
     @Test("a reader pcscd shows is listed with the reader name and the evidence, and no reason")
     func shown() throws {
         let dump = try ReaderDataset.dump("SONY_FeliCa_RC-S300_P.txt")
-        let reader = try PCSCReaderFixture.identity(dump.interfaces, serial: "0123456", friendlyName: "SONY FeliCa RC-S300/P")
+        let reader = try PCSCReaderFixture.identity(
+            dump.interfaces, serial: "0123456", friendlyName: "SONY FeliCa RC-S300/P")
         let vpcd = ReaderIdentity(name: "Virtual PCD 00 00", attributes: ReaderAttributes())
         let report = ReaderDoctor.diagnose(
             snapshots: [try snapshot("SONY_FeliCa_RC-S300_P.txt", serial: "0123456")], usbStatement: Self.statement,

@@ -11,7 +11,9 @@ import Testing
 @Suite("Matching PC/SC readers to USB devices")
 struct ReaderMatcherTests {
     /// A dump's device as a parsed USB device, and the driver's friendly name for its ids.
-    func device(_ file: String, serial: String?, bus: UInt8 = 1, address: UInt8 = 4) throws -> (USBDevice, [InterfaceBlock], String) {
+    func device(_ file: String, serial: String?, bus: UInt8 = 1, address: UInt8 = 4) throws -> (
+        USBDevice, [InterfaceBlock], String
+    ) {
         let dump = try ReaderDataset.dump(file)
         let blocks = dump.devices[0]
         let device = try USBDevice(DescriptorBytes.snapshot(blocks, serial: serial, bus: bus, address: address))
@@ -100,7 +102,8 @@ struct ReaderMatcherTests {
         #expect(ReaderMatcher.match(readers: [elsewhere], devices: [device]).unmatchedReaders == [elsewhere.name])
         var otherRelease = blocks
         otherRelease[0].deviceFields["bcdDevice"] = 0x0300
-        let newer = try PCSCReaderFixture.identity(otherRelease, serial: nil, bus: 2, address: 7, friendlyName: friendly)
+        let newer = try PCSCReaderFixture.identity(
+            otherRelease, serial: nil, bus: 2, address: 7, friendlyName: friendly)
         #expect(ReaderMatcher.match(readers: [newer], devices: [device]).matches.isEmpty)
     }
 
@@ -119,7 +122,8 @@ struct ReaderMatcherTests {
     func withoutLibUSB() throws {
         let (_, blocks, friendly) = try device("SONY_FeliCa_RC-S300_S.txt", serial: "0123456")
         let reader = try PCSCReaderFixture.identity(blocks, serial: "0123456", friendlyName: friendly)
-        let knowledge = ReaderKnowledge(reader: reader, devices: [], outcome: ReaderMatcher.match(readers: [reader], devices: []))
+        let knowledge = ReaderKnowledge(
+            reader: reader, devices: [], outcome: ReaderMatcher.match(readers: [reader], devices: []))
         #expect(knowledge.usbModelKey?.description == "usb:054c:0dc8@1.00")
         #expect(knowledge.usb?.source == .pcsc)
         #expect(knowledge.capabilities?.source == .catalog)
@@ -130,11 +134,13 @@ struct ReaderMatcherTests {
     @Test("USB identity of a libusb match: location, hubs, speed, power, strings")
     func usbIdentityDetails() throws {
         let dump = try ReaderDataset.dump("SONY_FeliCa_RC-S300_P.txt")
-        let snapshot = DescriptorBytes.snapshot(dump, serial: "0123456", bus: 3, address: 12, portPath: [1, 4, 2], speed: .full)
+        let snapshot = DescriptorBytes.snapshot(
+            dump, serial: "0123456", bus: 3, address: 12, portPath: [1, 4, 2], speed: .full)
         let device = try USBDevice(snapshot)
         let reader = try PCSCReaderFixture.identity(
             dump.interfaces, serial: "0123456", bus: 3, address: 12, friendlyName: "SONY FeliCa RC-S300/P")
-        let knowledge = ReaderKnowledge(reader: reader, devices: [device], outcome: ReaderMatcher.match(readers: [reader], devices: [device]))
+        let knowledge = ReaderKnowledge(
+            reader: reader, devices: [device], outcome: ReaderMatcher.match(readers: [reader], devices: [device]))
         let usb = try #require(knowledge.usb)
         #expect(usb.source == .libusb && usb.location == "3-1.4.2" && usb.hubsInBetween == 2)
         #expect(usb.speed == "full speed (12 Mbit/s)" && usb.maxPowerMilliamps == 100)

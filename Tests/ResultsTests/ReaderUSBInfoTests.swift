@@ -14,7 +14,8 @@ struct ReaderUSBInfoTests {
         reader.usbModelKey = "usb:054c:0dc9@1.00"
         reader.nameModelKey = "name:SONY FeliCa RC-S300/P"
         reader.capabilities = ReaderCapabilityNotes(
-            source: "usb-descriptor", exchangeLevel: "extended-apdu", protocols: "T=1", maxDataRateBitsPerSecond: 921_600,
+            source: "usb-descriptor", exchangeLevel: "extended-apdu", protocols: "T=1",
+            maxDataRateBitsPerSecond: 921_600,
             maxCCIDMessageLength: 522,
             explanations: ["short and extended APDU level: the reader frames T=1 itself and takes extended APDUs"])
         return reader

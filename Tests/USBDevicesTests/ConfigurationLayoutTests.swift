@@ -13,7 +13,9 @@ import Testing
 struct ConfigurationLayoutTests {
     /// libusb's parsed form of `DescriptorBytes.configuration(blocks, endpoints: true)`, built in
     /// memory the caller keeps alive while `body` runs.
-    func withLibUSBConfiguration<T>(_ blocks: [InterfaceBlock], _ body: (libusb_config_descriptor) throws -> T) rethrows -> T {
+    func withLibUSBConfiguration<T>(_ blocks: [InterfaceBlock], _ body: (libusb_config_descriptor) throws -> T) rethrows
+        -> T
+    {
         let ccidBytes = blocks.map { DescriptorBytes.ccid($0) }
         let extras = ccidBytes.map { bytes -> UnsafeMutablePointer<UInt8> in
             let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)

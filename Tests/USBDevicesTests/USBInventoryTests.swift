@@ -61,7 +61,9 @@ struct USBInventoryTests {
         #expect(
             USBInventory(devices: [], libusbVersion: "1.0.26", usbfsPresent: true).statement
                 == "libusb 1.0.26 found no USB devices")
-        let failed = USBInventory(devices: [], libusbVersion: "1.0.26", problem: "libusb_init: LIBUSB_ERROR_OTHER", usbfsPresent: false)
-        #expect(failed.statement.hasPrefix("libusb 1.0.26 could not list USB devices (libusb_init: LIBUSB_ERROR_OTHER)"))
+        let failed = USBInventory(
+            devices: [], libusbVersion: "1.0.26", problem: "libusb_init: LIBUSB_ERROR_OTHER", usbfsPresent: false)
+        #expect(
+            failed.statement.hasPrefix("libusb 1.0.26 could not list USB devices (libusb_init: LIBUSB_ERROR_OTHER)"))
     }
 }

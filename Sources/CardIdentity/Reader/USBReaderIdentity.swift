@@ -58,7 +58,8 @@ public struct USBReaderIdentity: Sendable, Hashable, Codable {
     /// An identity from its parts; leave out what is not known.
     public init(
         vendorID: UInt16, productID: UInt16, deviceRelease: UInt16, source: Source, manufacturer: String? = nil,
-        product: String? = nil, serialNumber: String? = nil, interfaceNumber: UInt8? = nil, interfaceName: String? = nil,
+        product: String? = nil, serialNumber: String? = nil, interfaceNumber: UInt8? = nil,
+        interfaceName: String? = nil,
         ccidInterfaceCount: Int? = nil, bus: UInt8? = nil, address: UInt8? = nil, location: String? = nil,
         hubsInBetween: Int? = nil, speed: String? = nil, maxPowerMilliamps: Int? = nil, evidence: [String] = []
     ) {
@@ -167,7 +168,8 @@ extension USBReaderIdentity {
         func hex16(_ key: CodingKeys) throws -> UInt16 {
             let text = try container.decode(String.self, forKey: key)
             guard let value = UInt16(text, radix: 16) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not 4 hex digits: \(text)")
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container, debugDescription: "not 4 hex digits: \(text)")
             }
             return value
         }

@@ -36,13 +36,18 @@ struct DoctorCommand: ParsableCommand {
         let codes = Set(report.devices.flatMap { $0.reasons.map(\.code) })
         var suggestions: [String] = []
         if codes.contains(.pcscdNotRunning) {
-            suggestions.append("start pcscd: `sudo systemctl start pcscd.socket`, or `sudo pcscd --foreground` to watch it")
+            suggestions.append(
+                "start pcscd: `sudo systemctl start pcscd.socket`, or `sudo pcscd --foreground` to watch it")
         }
         if codes.contains(.noPermission) {
-            suggestions.append("check the device node's owner and mode: `ls -l /dev/bus/usb/*/*`; run doctor with sudo to read its strings")
+            suggestions.append(
+                "check the device node's owner and mode: `ls -l /dev/bus/usb/*/*`; run doctor with sudo to read its strings"
+            )
         }
         if codes.contains(.notClaimed) {
-            suggestions.append("check that the CCID driver is installed (`dpkg -s libccid`) and watch `sudo pcscd --foreground --debug` while plugging the reader in")
+            suggestions.append(
+                "check that the CCID driver is installed (`dpkg -s libccid`) and watch `sudo pcscd --foreground --debug` while plugging the reader in"
+            )
         }
         if !suggestions.isEmpty {
             print("")
@@ -54,7 +59,8 @@ struct DoctorCommand: ParsableCommand {
     static func pcscState() -> PCSCState {
         let context: PCSCContext
         do { context = try PCSCContext() } catch {
-            return error.kind == .serviceUnavailable ? .notRunning(detail: error.name) : .failed(detail: error.description)
+            return error.kind == .serviceUnavailable
+                ? .notRunning(detail: error.name) : .failed(detail: error.description)
         }
         let names: [String]
         do { names = try context.readerNames() } catch { return .failed(detail: error.description) }

@@ -10,7 +10,8 @@ import USBDevices
 /// with each reader's USB identity, keys and capabilities.
 enum ReaderUSB {
     /// Takes the USB inventory once and works out what is known of each reader, by name.
-    static func knowledge(of readers: [ReaderIdentity]) -> (inventory: USBInventory, byName: [String: ReaderKnowledge]) {
+    static func knowledge(of readers: [ReaderIdentity]) -> (inventory: USBInventory, byName: [String: ReaderKnowledge])
+    {
         let inventory = USBInventory.take()
         let devices = inventory.devices.compactMap { try? USBDevice($0) }
         let outcome = ReaderMatcher.match(readers: readers, devices: devices)
@@ -41,7 +42,8 @@ enum ReaderUSB {
         guard let identity = reader.identity,
             let chunking = ReadChunking(rawValue: strategy.chunking.rawValue)
         else { return strategy }
-        let knowledge = knowledge(of: [identity]).byName[identity.name]
+        let knowledge =
+            knowledge(of: [identity]).byName[identity.name]
             ?? ReaderKnowledge(reader: identity, devices: [], outcome: ReaderMatcher.match(readers: [], devices: []))
         let advice = CapabilityAdvice.advise(knowledge.capabilities, chunking: chunking)
         reader.usb = knowledge.usb

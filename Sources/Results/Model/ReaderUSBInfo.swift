@@ -29,7 +29,8 @@ public struct ReaderCapabilityNotes: Codable, Sendable, Hashable {
     /// Notes from their parts.
     public init(
         source: String, exchangeLevel: String? = nil, protocols: String? = nil, maxDataRateBitsPerSecond: Int? = nil,
-        maxCCIDMessageLength: Int? = nil, explanations: [String], warnings: [String] = [], requestedChunking: String? = nil
+        maxCCIDMessageLength: Int? = nil, explanations: [String], warnings: [String] = [],
+        requestedChunking: String? = nil
     ) {
         self.source = source
         self.exchangeLevel = exchangeLevel
