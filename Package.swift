@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "ReaderBenchCLI",
             dependencies: [
-                "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "Measurement",
+                "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,7 +107,7 @@ let package = Package(
 
         // MARK: - Tests (one target per module, named for the module)
         // What tests that need the real PC/SC rig share: the READERBENCH_RIG convention, scriptor.
-        .target(name: "RigSupport", path: "Tests/RigSupport"),
+        .target(name: "RigSupport", dependencies: ["VPCD"], path: "Tests/RigSupport"),
         .testTarget(name: "SystemLibrarySmokeTests", dependencies: ["CPCSCLite", "CLibUSB", "COpenSSL"]),
         .testTarget(name: "HexCodingTests", dependencies: ["HexCoding"]),
         .testTarget(

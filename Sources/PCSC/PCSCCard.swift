@@ -15,22 +15,24 @@ public struct PCSCCard: ~Copyable {
     public let readerName: String
     /// The protocol negotiated with the card (T=0 or T=1; none for direct connections).
     public private(set) var activeProtocol: CardProtocols
-    /// The card's ATR as of the last connect or reconnect.
-    public private(set) var atr: [UInt8]
     @usableFromInline var sendPCI: SCARD_IO_REQUEST
     private var disconnected = false
 
+    /// Exactly `SCardConnect` and nothing else: the read path times this as its connect phase,
+    /// so the ATR is not read here (``atr`` asks `SCardStatus` when someone wants it).
     init(context: SCARDCONTEXT, reader: String, share: ShareMode, protocols: CardProtocols) throws(PCSCError) {
         var card: SCARDHANDLE = 0
         var active: UInt = 0
-        try check(
-            SCardConnect(context, reader, share.rawValue, protocols.rawValue, &card, &active), "SCardConnect")
+        // withCString lends the string's own storage; passing the String straight to the C
+        // parameter would copy it into a new array (one allocation per connect).
+        let result = reader.withCString { name in
+            SCardConnect(context, name, share.rawValue, protocols.rawValue, &card, &active)
+        }
+        try check(result, "SCardConnect")
         handle = card
         readerName = reader
         activeProtocol = CardProtocols(rawValue: active)
         sendPCI = Self.pci(for: CardProtocols(rawValue: active))
-        atr = []
-        if share != .direct { atr = (try? status().atr) ?? [] }
     }
 
     deinit {
@@ -63,7 +65,6 @@ public struct PCSCCard: ~Copyable {
             "SCardReconnect")
         activeProtocol = CardProtocols(rawValue: active)
         sendPCI = Self.pci(for: activeProtocol)
-        atr = (try? status().atr) ?? atr
     }
 
     /// Takes the reader for a sequence of commands no other application may interleave with.
@@ -77,6 +78,11 @@ public struct PCSCCard: ~Copyable {
     }
 
     // MARK: - Status, attributes, control
+
+    /// The card's ATR now (`SCardStatus`), or empty when the reader cannot say (a direct
+    /// connection, a card that left). A separate call, never part of ``init`` or a transmit, so
+    /// whoever times it times it as its own step.
+    public var atr: [UInt8] { (try? status().atr) ?? [] }
 
     /// What the reader says about the card now (`SCardStatus`).
     public func status() throws(PCSCError) -> (state: UInt, activeProtocol: CardProtocols, atr: [UInt8]) {

@@ -11,8 +11,6 @@ public struct PCSCReaderChannel: ~Copyable {
     public let readerName: String
     public let share: ShareMode
     private var card: PCSCCard?
-    /// The ATR seen at the last connect.
-    public private(set) var atr: [UInt8] = []
 
     /// Makes the context; connects only when asked.
     public init(readerName: String, share: ShareMode = .shared) throws(PCSCError) {
@@ -38,12 +36,20 @@ public struct PCSCReaderChannel: ~Copyable {
 extension PCSCReaderChannel: CardConnection {
     public var isConnected: Bool { card != nil }
 
+    /// The card's ATR, asked of the reader now (`SCardStatus`); empty without a connection. Not
+    /// part of ``connect()``, which the read path times as exactly `SCardConnect`.
+    public var atr: [UInt8] {
+        switch card {
+        case .some(let open): open.atr
+        case .none: []
+        }
+    }
+
+    /// Exactly `SCardConnect`: no status query, no allocation.
     public mutating func connect() throws(TransportError) {
         if card != nil { return }
         do {
-            let connected = try context.connect(reader: readerName, share: share)
-            atr = connected.atr
-            card = consume connected
+            card = try context.connect(reader: readerName, share: share)
         } catch {
             throw error.transportError
         }
@@ -69,7 +75,6 @@ extension PCSCReaderChannel: CardConnection {
         }
         var failure: PCSCError?
         do { try open.reconnect(initialization: Disposition(action)) } catch { failure = error }
-        atr = open.atr
         card = consume open
         if let failure { throw failure.transportError }
     }

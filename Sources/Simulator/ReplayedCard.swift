@@ -32,7 +32,7 @@ public final class ReplayedReader: Sendable {
             }, reinsertAfter: .milliseconds(500))
     }
 
-    public var readerName: String { "Virtual PCD 00 0\(slot)" }
+    public var readerName: String { VPCDEndpoint.readerName(slot: slot) }
 
     /// Stops serving; returns how many commands matched nothing in the trace.
     @discardableResult

@@ -3,10 +3,10 @@ import Measurement
 import SimulatedCard
 import VPCD
 
-/// A simulated card served through vpcd on a background thread: behind "Virtual PCD 00 0N",
+/// A simulated card served through vpcd on a background thread: behind its slot's virtual reader,
 /// any PC/SC application sees it as a card in a real reader.
 public final class SimulatedReader: Sendable {
-    /// The vpcd slot (0 or 1).
+    /// The vpcd slot (0 to the rig's reader count − 1).
     public let slot: Int
     private let thread: VPCDCardThread<LoggingCard<FaultyCard<MyNumberCard>>>
 
@@ -32,8 +32,8 @@ public final class SimulatedReader: Sendable {
             reinsertAfter: reinsertAfterRemoval)
     }
 
-    /// The reader name Debian's vpcd configuration gives this slot.
-    public var readerName: String { "Virtual PCD 00 0\(slot)" }
+    /// The reader name the rig gives this slot (``VPCDEndpoint/readerName(slot:)``).
+    public var readerName: String { VPCDEndpoint.readerName(slot: slot) }
 
     /// Stops serving and waits; returns the card as it ended (counters, PIN tries).
     @discardableResult

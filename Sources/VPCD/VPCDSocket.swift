@@ -4,9 +4,35 @@ import Glibc
 
 /// Where vpcd listens for a card: one TCP port per reader slot.
 public struct VPCDEndpoint: Sendable, Hashable, CustomStringConvertible {
-    /// vpcd's first port (`VPCDPORT` in vsmartcard); slot n listens on this + n. Debian's
-    /// `/etc/reader.conf.d/vpcd` names the first two "Virtual PCD 00 00" and "Virtual PCD 00 01".
-    public static let basePort: UInt16 = 35963
+    /// vpcd's own first port (`VPCDPORT` in vsmartcard), which Debian's `/etc/reader.conf.d/vpcd` uses.
+    public static let defaultBasePort: UInt16 = 35963
+
+    /// The first card port of the rig this process talks to: `READERBENCH_VPCD_PORT` when set
+    /// (scripts/virtual-reader runs private rigs on ports of its choosing and exports it), else
+    /// vpcd's default. Slot n listens on this + n.
+    public static var basePort: UInt16 {
+        guard let text = getenv("READERBENCH_VPCD_PORT").map({ String(cString: $0) }), let port = UInt16(text), port > 0
+        else { return defaultBasePort }
+        return port
+    }
+
+    /// How many reader slots the rig offers: `READERBENCH_RIG_READERS` when set, else the two of
+    /// Debian's single vpcd entry.
+    public static var rigReaderCount: Int {
+        guard let text = getenv("READERBENCH_RIG_READERS").map({ String(cString: $0) }), let count = Int(text),
+            (1...16).contains(count)
+        else { return 2 }
+        return count
+    }
+
+    /// The PC/SC name of the reader behind slot `slot`. vpcd entries come in pairs of slots; the
+    /// rig names entry 0 "Virtual PCD" (as Debian does) and entry E "Virtual PCD E", and pcscd
+    /// appends the reader index (00) and the slot within the entry. scripts/virtual-reader keeps
+    /// to the same rule.
+    public static func readerName(slot: Int) -> String {
+        let entry = slot / 2
+        return (entry == 0 ? "Virtual PCD" : "Virtual PCD \(entry)") + " 00 0\(slot % 2)"
+    }
 
     /// Host name or address of the machine running pcscd.
     public var host: String
@@ -18,7 +44,7 @@ public struct VPCDEndpoint: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    /// The endpoint of reader slot `slot` (0 for "Virtual PCD 00 00").
+    /// The endpoint of reader slot `slot` (0 for "Virtual PCD 00 00"); see ``readerName(slot:)``.
     public static func slot(_ slot: Int, host: String = "127.0.0.1") -> VPCDEndpoint {
         VPCDEndpoint(host: host, port: basePort &+ UInt16(truncatingIfNeeded: slot))
     }

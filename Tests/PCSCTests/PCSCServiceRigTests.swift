@@ -29,10 +29,10 @@ struct PCSCServiceRigTests {
         // would not come back with a plain `start`, so the test refuses to touch such a rig.
         let status = Self.virtualReader("status", timeout: 20)
         try #require(
-            status.status == 0 && status.output.contains("started by this script"),
+            status.status == 0 && status.output.contains("pcscd running (PID"),
             "this test restarts pcscd with scripts/virtual-reader, which must own it; status said: \(status.output)")
         try #require(
-            !status.output.contains("card0 running") && !status.output.contains("card1 running"),
+            !status.output.split(separator: "\n").contains { $0.hasPrefix("virtual-reader: card") && $0.contains(" running") },
             "scripts/virtual-reader serves cards; stopping the rig would end them: \(status.output)")
 
         let served = try ServedCard(OffsetEchoCard(), slot: 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPCD
 
 /// The project's convention for tests that need the PC/SC rig (pcscd with the vpcd readers).
 ///
@@ -10,8 +11,10 @@ import Testing
 /// Rig tests own reader slots while they run; `scripts/test` runs the tests with `--no-parallel`
 /// so tests in different suites never serve cards on the same slot at once.
 public enum Rig {
-    /// The two readers Debian's vpcd configuration creates, by slot.
-    public static let readers = ["Virtual PCD 00 00", "Virtual PCD 00 01"]
+    /// The rig's readers, by slot (scripts/virtual-reader exports how many it runs).
+    public static var readers: [String] {
+        (0..<VPCDEndpoint.rigReaderCount).map(VPCDEndpoint.readerName(slot:))
+    }
 
     /// Whether rig tests were asked for (`READERBENCH_RIG` set to anything but empty or 0).
     public static var isRequested: Bool {

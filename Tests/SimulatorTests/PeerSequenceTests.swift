@@ -95,33 +95,38 @@ struct PeerSequenceTests {
         }
     }
 
-    @Test("calibration: with fixed-2ms the per-APDU median is 2.000 ms ± 2% above the measured round-trip floor")
-    func calibration() throws {
-        func medianAPDU(_ timing: TimingProfile) throws -> (median: UInt64, phaseGap: UInt64) {
+    /// What can be asserted on any machine about injected card time: more of it measures more,
+    /// and the phases tile each iteration in order. How much the host adds on top of an injected
+    /// delay is a measurement that `readerbench calibrate` reports, not a test.
+    @Test("a larger injected card delay gives a larger measured median, and phases are ordered and never overlap")
+    func injectedDelayOrdering() throws {
+        func measure(_ timing: TimingProfile) throws -> UInt64 {
             try withServedCard(SimulatorConfiguration(timing: timing)) {
                 var engine = ReadPathEngine(channel: try PCSCReaderChannel(readerName: Self.reader), scenario: .visual)
                 var histogram = LatencyHistogram()
-                var largestGap: UInt64 = 0
-                for round in 0..<40 {
+                for round in 0..<12 {
                     let failure = engine.runIteration(powerAfter: .leave)
                     #expect(failure == nil)
-                    guard round >= 5 else { continue }
-                    for apdu in engine.recorder.apdus { histogram.record(apdu.durationNanoseconds) }
                     let phases = engine.recorder.phases
-                    let total = phases.last!.endNanoseconds - phases.first!.startNanoseconds
-                    let sum = phases.reduce(UInt64(0)) { $0 + $1.durationNanoseconds }
-                    largestGap = max(largestGap, total - sum)
+                    for (earlier, later) in zip(phases, phases.dropFirst()) {
+                        #expect(earlier.startNanoseconds <= earlier.endNanoseconds)
+                        #expect(earlier.endNanoseconds <= later.startNanoseconds, "phases overlap: \(phases)")
+                    }
+                    for apdu in engine.recorder.apdus {
+                        let inside = phases.contains {
+                            $0.startNanoseconds <= apdu.startNanoseconds && apdu.endNanoseconds <= $0.endNanoseconds
+                        }
+                        #expect(inside, "an APDU outside every phase")
+                    }
+                    if round >= 2 { for apdu in engine.recorder.apdus { histogram.record(apdu.durationNanoseconds) } }
                 }
-                return (try #require(histogram.summary).p50, largestGap)
+                return try #require(histogram.summary).p50
             }
         }
-        let floor = try medianAPDU(.instant)
-        let calibrated = try medianAPDU(.fixed2ms)
-        let added = Double(calibrated.median) - Double(floor.median)
-        #expect(abs(added - 2_000_000) <= 40_000, "fixed-2ms added \(added) ns over a floor of \(floor.median) ns")
-        // Phases cover the iteration but for the clock reads between them: 7 boundaries, each a
-        // few tens of nanoseconds (InstrumentationCost), far below 50 µs.
-        let overhead = InstrumentationCost.measure(rounds: 3, perRound: 5_000)
-        #expect(Double(calibrated.phaseGap) <= 14 * overhead + 50_000, "gap \(calibrated.phaseGap) ns")
+        let floor = try measure(.instant)
+        let delayed = try measure(.fixed2ms)
+        // Every APDU of fixed-2ms waits at least 2 ms on the card side before answering.
+        #expect(delayed >= 2_000_000, "fixed-2ms median \(delayed) ns")
+        #expect(delayed > floor, "fixed-2ms median \(delayed) ns, instant \(floor) ns")
     }
 }

@@ -3,6 +3,11 @@
 // measured is the client's path, which must allocate nothing per transmit (mallocCountTotal counts the whole
 // process, the card thread included, so zero here means zero on both sides).
 //
+// PCSC.connectDisconnect times the read path's connect and disconnect phases: exactly SCardConnect and
+// SCardDisconnect. ReaderBench allocates nothing there; libpcsclite 1.9.9 itself mallocs twice per SCardConnect
+// (a strdup of the reader name and a node of its handle map, both freed by SCardDisconnect): a C loop under
+// valgrind shows the same 2 per pair, so the threshold of 2 is the C library's, not ours.
+//
 // The card is served in-process so the benchmark needs nothing but the rig (scripts/virtual-reader start):
 // CI's threshold check starts the rig before it, and a card process would be one more thing to start and stop.
 // scripts/pcsc-bench-compare puts the card in a process of its own instead, so the C floor and the Swift loop
@@ -20,7 +25,7 @@ import VPCD
 
 /// The reader the benchmark's card is served on (slot 0).
 let benchmarkSlot = 0
-let benchmarkReader = "Virtual PCD 00 00"
+let benchmarkReader = VPCDEndpoint.readerName(slot: benchmarkSlot)
 
 /// SELECT JPKI AP by DF name, no response data: the first command of every My Number Card read.
 let selectJPKI: [UInt8] = [0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]
@@ -63,8 +68,32 @@ final class TransmitSession: @unchecked Sendable {
         _ = server.join()
     }
 
+    /// Waits (up to 3 s) until the benchmark's reader shows no card: vpcd notices a card that
+    /// left at its next 400 ms poll, and the next benchmark must not connect to a ghost.
+    static func waitUntilEmpty() {
+        guard let context = try? PCSCContext() else { return }
+        var states = [ReaderState(name: benchmarkReader)]
+        for _ in 0..<30 {
+            guard (try? context.waitForChange(&states, timeout: .milliseconds(100))) != nil else { return }
+            if !states[0].eventState.contains(.present) { return }
+            states[0].acknowledge()
+        }
+    }
+
+    /// Served card only, for benchmarks that open their own connections.
+    static func serveOnly() throws -> VPCDCardThread<ScriptedCard> {
+        var scripted = ScriptedCard()
+        scripted.script(selectJPKI, answer: [0x90, 0x00])
+        let server = try VPCDCardThread(
+            card: scripted,
+            configuration: VPCDServerConfiguration(endpoint: .slot(benchmarkSlot), giveUpConnectingAfter: .seconds(5)))
+        let context = try PCSCContext()
+        try connectWhenPresent(context, reader: benchmarkReader).disconnect(.leave)
+        return server
+    }
+
     /// Connects once vpcd has accepted the card (its presence poll runs every 400 ms).
-    private static func connectWhenPresent(_ context: borrowing PCSCContext, reader: String) throws -> PCSCCard {
+    static func connectWhenPresent(_ context: borrowing PCSCContext, reader: String) throws -> PCSCCard {
         var states = [ReaderState(name: reader)]
         for _ in 0..<50 {
             if try context.waitForChange(&states, timeout: .milliseconds(100)),
@@ -98,6 +127,15 @@ struct BenchmarkRigError: Error, CustomStringConvertible {
 // MARK: - Benchmarks
 
 nonisolated(unsafe) var session: TransmitSession?
+nonisolated(unsafe) var servedOnly: VPCDCardThread<ScriptedCard>?
+
+/// The read path's connect and disconnect phases exactly: `PCSCReaderChannel.connect()` (one
+/// `SCardConnect`) and `disconnect(.leave)` (one `SCardDisconnect`), on a channel made once.
+final class ConnectSession: @unchecked Sendable {
+    var channel: PCSCReaderChannel
+    init() throws { channel = try PCSCReaderChannel(readerName: benchmarkReader) }
+}
+nonisolated(unsafe) var connectSession: ConnectSession?
 
 let benchmarks: @Sendable () -> Void = {
     let up = rigIsUp()
@@ -124,5 +162,31 @@ let benchmarks: @Sendable () -> Void = {
             }
         },
         setup: { session = try TransmitSession() },
-        teardown: { session = nil })
+        teardown: {
+            session = nil
+            TransmitSession.waitUntilEmpty()
+        })
+
+    // The connect phase is SCardConnect and nothing else (no SCardStatus, no ATR array), and the
+    // disconnect phase SCardDisconnect: mallocCountTotal per connect + disconnect pair.
+    Benchmark(
+        "PCSC.connectDisconnect", configuration: configuration,
+        closure: { benchmark in
+            guard let connectSession else { fatalError("setup did not make the channel") }
+            for _ in benchmark.scaledIterations {
+                try connectSession.channel.connect()
+                try connectSession.channel.disconnect(.leave)
+            }
+        },
+        setup: {
+            servedOnly = try TransmitSession.serveOnly()
+            connectSession = try ConnectSession()
+        },
+        teardown: {
+            connectSession = nil
+            servedOnly?.stop()
+            _ = servedOnly?.join()
+            servedOnly = nil
+            TransmitSession.waitUntilEmpty()
+        })
 }

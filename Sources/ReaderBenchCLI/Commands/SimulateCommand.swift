@@ -25,7 +25,8 @@ struct SimulateCommand: ParsableCommand {
             status-on:N=SW, slow:F, reset-after:N.
             """)
 
-    @Option(help: "vpcd slot: 0 (Virtual PCD 00 00) or 1 (Virtual PCD 00 01).") var slot: Int = 0
+    @Option(help: "vpcd slot: 0 (Virtual PCD 00 00), 1 (Virtual PCD 00 01), … up to the rig's readers − 1.")
+    var slot: Int = 0
     @Option(help: "Card variant.") var card: String = CardProfile.contactless.name
     @Option(help: "Timing profile: a built-in name or a JSON file.") var profile: String = "instant"
     @Option(help: "Fault to inject (repeatable).") var fault: [String] = []
@@ -49,7 +50,12 @@ struct SimulateCommand: ParsableCommand {
             for timing in TimingProfiles.builtIn() { print("  \(timing.name.padding(20))\(timing.imitates.prefix(110))") }
             return
         }
-        guard slot == 0 || slot == 1 else { throw fail("--slot must be 0 or 1", status: ExitStatus.badInput) }
+        let slots = VPCDEndpoint.rigReaderCount
+        guard (0..<slots).contains(slot) else {
+            throw fail(
+                "--slot must be 0 to \(slots - 1): the rig has \(slots) readers (scripts/virtual-reader start --readers N)",
+                status: ExitStatus.badInput)
+        }
         if let trace {
             try serveTrace(trace)
             return

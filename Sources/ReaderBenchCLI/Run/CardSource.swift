@@ -5,6 +5,7 @@ import PCSC
 import ReaderMatching
 import SimulatedCard
 import Simulator
+import VPCD
 
 /// What a run measures, and how it reaches the card.
 ///
@@ -70,31 +71,43 @@ enum CardSourceSelection {
     static let virtualReaderPrefix = "Virtual PCD"
 
     /// Picks the card source for `readerbench run`.
+    ///
+    /// The simulated card is always served on a private rig (scripts/virtual-reader: its own
+    /// pcscd socket and vpcd ports), never on a system pcscd that serves real readers. libpcsclite
+    /// fixes its socket at the first call, so real readers on the system pcscd are looked for in
+    /// a child process (`readers --json`) whenever this process may still have to switch to the
+    /// private rig.
     static func select(
         reader requested: String?, model: String?, forceSimulator: Bool, simulator: SimulatorConfiguration
     ) throws -> CardSource {
         if requested != nil || model != nil {
             return .reader(name: try namedReader(requested, model: model))
         }
-        var names = (try? PCSCContext().readerNames()) ?? nil
-        if !forceSimulator, let names {
-            let real = names.filter { !$0.hasPrefix(virtualReaderPrefix) }
+        if getenv("PCSCLITE_CSOCK_NAME") != nil {
+            // The user pointed PC/SC at a service (a rig's env, or their own pcscd): use its
+            // readers, real ones first, and never start another.
+            let names = (try? PCSCContext().readerNames()) ?? []
+            if !forceSimulator {
+                let real = names.filter { !$0.hasPrefix(virtualReaderPrefix) }
+                if let withCard = try? readersWithCards(real).first { return .reader(name: withCard) }
+            }
+            return try serveOnFreeSlot(of: names, simulator: simulator, lease: nil)
+        }
+        if !forceSimulator, let real = realReadersOnSystemService() {
+            if let withCard = real.first(where: \.cardPresent) { return .reader(name: withCard.name) }
             if !real.isEmpty {
-                if let withCard = try readersWithCards(real).first { return .reader(name: withCard) }
                 throw fail(
-                    "\(real.joined(separator: ", ")) has no card: place the card, or pass --simulate to measure the "
-                        + "built-in simulated card", status: ExitStatus.environment)
+                    "\(real.map(\.name).joined(separator: ", ")) has no card: place the card, or pass --simulate to measure "
+                        + "the built-in simulated card", status: ExitStatus.environment)
             }
         }
-        // No real reader: the simulated card, behind the real PC/SC stack if at all possible.
+        guard let script = findVirtualReaderScript() else {
+            return .simulatedInProcess(reason: "scripts/virtual-reader (the private pcscd + vpcd rig) was not found")
+        }
+        let rigDirectory = ProcessInfo.processInfo.environment["READERBENCH_RIG_DIR"]
+            ?? URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".rig").path
         var lease: RigLease?
-        if names == nil || !(names ?? []).contains(where: { $0.hasPrefix(virtualReaderPrefix) }) {
-            guard let script = findVirtualReaderScript() else {
-                return .simulatedInProcess(reason: "pcscd with vpcd is not running and scripts/virtual-reader was not found")
-            }
-            if geteuid() != 0 && !canSudo() {
-                return .simulatedInProcess(reason: "starting pcscd needs root, and this user has neither root nor sudo")
-            }
+        if runScript(script, ["status"]).status != 0 {
             let started = runScript(script, ["start"])
             guard started.status == 0 else {
                 let why = started.output.split(separator: "\n").last.map(String.init) ?? "it failed"
@@ -102,19 +115,37 @@ enum CardSourceSelection {
             }
             lease = RigLease(script: script)
             printError("readerbench: started the virtual reader (\(script) start); it stops when the run ends")
-            names = try? PCSCContext().readerNames()
         }
-        let virtual = (names ?? []).filter { $0.hasPrefix(virtualReaderPrefix) }.sorted()
+        guard let settings = try? String(contentsOfFile: rigDirectory + "/rig.env", encoding: .utf8) else {
+            lease?.stop()
+            return .simulatedInProcess(reason: "the virtual reader left no settings in \(rigDirectory)/rig.env")
+        }
+        // `export NAME='VALUE'` lines, as the script writes them.
+        for line in settings.split(separator: "\n") {
+            let words = line.replacingOccurrences(of: "export ", with: "").split(separator: "=", maxSplits: 1)
+            guard words.count == 2 else { continue }
+            setenv(String(words[0]), words[1].trimmingCharacters(in: CharacterSet(charactersIn: "'")), 1)
+        }
+        let names = (try? PCSCContext().readerNames()) ?? []
+        return try serveOnFreeSlot(of: names, simulator: simulator, lease: lease)
+    }
+
+    /// Serves the simulated card on the first virtual reader that holds no card.
+    private static func serveOnFreeSlot(
+        of names: [String], simulator: SimulatorConfiguration, lease: RigLease?
+    ) throws -> CardSource {
+        let virtual = (0..<VPCDEndpoint.rigReaderCount).map { VPCDEndpoint.readerName(slot: $0) }.filter(names.contains)
         guard !virtual.isEmpty else {
             lease?.stop()
-            return .simulatedInProcess(reason: "pcscd runs without the vpcd readers (a system pcscd without vsmartcard-vpcd?)")
+            return .simulatedInProcess(reason: "the PC/SC service has no vpcd readers (a pcscd without vsmartcard-vpcd?)")
         }
-        // A slot nobody else serves.
         let busy = Set((try? readersWithCards(virtual)) ?? [])
-        guard let free = virtual.first(where: { !busy.contains($0) }), let slot = Int(String(free.suffix(1))) else {
+        guard let free = virtual.first(where: { !busy.contains($0) }),
+            let slot = (0..<VPCDEndpoint.rigReaderCount).first(where: { VPCDEndpoint.readerName(slot: $0) == free })
+        else {
             lease?.stop()
             throw fail(
-                "both virtual reader slots already hold a card (another `readerbench simulate`?): name one with --reader",
+                "every virtual reader slot already holds a card (another `readerbench simulate`?): name one with --reader",
                 status: ExitStatus.environment)
         }
         let served = try SimulatedReader(simulator, slot: slot, giveUpConnectingAfter: .seconds(5))
@@ -124,6 +155,17 @@ enum CardSourceSelection {
             throw fail("the simulated card did not appear in \(free) within 5 s", status: ExitStatus.environment)
         }
         return .simulatedBehindRig(served, rig: lease)
+    }
+
+    /// Real (non-virtual) readers of the system pcscd, asked in a child process so this one stays
+    /// free to use another service; nil when there is no system pcscd.
+    private static func realReadersOnSystemService() -> [(name: String, cardPresent: Bool)]? {
+        guard FileManager.default.fileExists(atPath: "/run/pcscd/pcscd.comm") else { return nil }
+        let listed = runScript("/proc/self/exe", ["readers", "--json"], separateErrors: true)
+        guard listed.status == 0,
+            let entries = try? JSONDecoder().decode([ReadersCommand.Entry].self, from: Data(listed.output.utf8))
+        else { return nil }
+        return entries.filter { !$0.name.hasPrefix(virtualReaderPrefix) }.map { ($0.name, $0.cardPresent) }
     }
 
     private static func namedReader(_ requested: String?, model: String?) throws -> String {
@@ -201,7 +243,7 @@ enum CardSourceSelection {
 /// background). Output goes through a temporary file, so a background child holding the
 /// descriptor open cannot block the read either.
 @discardableResult
-func runScript(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
+func runScript(_ path: String, _ arguments: [String], separateErrors: Bool = false) -> (status: Int32, output: String) {
     let outputPath = FileManager.default.temporaryDirectory
         .appendingPathComponent("readerbench-script-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
     defer { unlink(outputPath) }
@@ -210,7 +252,11 @@ func runScript(_ path: String, _ arguments: [String]) -> (status: Int32, output:
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    if separateErrors {
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    } else {
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    }
     // The child (and pcscd, which the rig script starts) gets an empty signal mask and default
     // handlers, whatever this process blocks: a pcscd born with TERM blocked cannot be stopped.
     var attributes = posix_spawnattr_t()
