@@ -3,7 +3,7 @@
 // ReaderBench: measures how fast smart-card readers run the My Number Card
 // qualification-check read path. The module graph, from the bottom up:
 //
-//   pure bytes      HexCoding, APDU, BERTLV, CardIdentity
+//   pure bytes      HexCoding, APDU, BERTLV, CardIdentity, CCID (USB and CCID class descriptors)
 //   C libraries     CPCSCLite, CLibUSB, COpenSSL (system-library targets)
 //   card I/O        CardTransport (the one protocol every card source implements), PCSC,
 //                   VPCD (the card side of vsmartcard's virtual reader)
@@ -11,6 +11,8 @@
 //   simulator       SimulatedCard (the pure card model), CardTiming (modelled card-side time),
 //                   Simulator (card + timing + faults, served through vpcd or in-process)
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
+//   readers         USBDevices (libusb inventory), ReaderCatalog (capability table from the CCID driver's
+//                   reader data), ReaderMatching (PC/SC readers to USB devices), ReaderDoctor
 //   the tool        ReaderBenchCLI (the `readerbench` executable)
 //
 // Parsing and encoding know nothing of readers, files or clocks; I/O modules
@@ -136,7 +138,9 @@ let package = Package(
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
         // The CCID driver project's 697 reader descriptor dumps (facts, with SOURCE.md), and the code
         // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
-        .target(name: "CCIDFixtures", dependencies: ["CCID", "CardIdentity"], path: "Tests/CCIDFixtures", resources: [.copy("ccid-readers")]),
+        .target(
+            name: "CCIDFixtures", dependencies: ["CCID", "CardIdentity"], path: "Tests/CCIDFixtures", exclude: ["README.md"],
+            resources: [.copy("ccid-readers")]),
         .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
         .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices", "CCID", "CLibUSB", "CCIDFixtures"]),
         .testTarget(
