@@ -24,6 +24,18 @@ extension DoctorReport {
             for flag in device.flags { lines.append("  warning " + sentence(flag)) }
             lines.append("")
         }
+        if let otherDevices, !otherDevices.isEmpty {
+            lines.append("Other USB devices:")
+            for device in otherDevices {
+                let name = [device.manufacturer, device.product].compactMap { $0 }.joined(separator: " ")
+                var line = "  \(device.usbID) \(name.isEmpty ? "(no name read)" : name), release \(device.release), "
+                line += "at \(device.location), \(device.speed)"
+                if let power = device.maxPowerMilliamps { line += ", \(power) mA" }
+                if let serial = device.serialNumber { line += ", serial \(serial)" }
+                lines.append(line + ", class " + device.classes.joined(separator: "/"))
+            }
+            lines.append("")
+        }
         if !readersWithoutUSBDevice.isEmpty {
             lines.append(
                 "PC/SC readers with no USB device behind them (virtual or non-USB readers, or not visible to libusb):")

@@ -124,6 +124,24 @@ public struct DeviceDiagnosis: Sendable, Hashable, Codable {
     public var shownByPCSC: Bool { !shownAs.isEmpty }
 }
 
+/// A USB device that is not a smart-card reader, as `doctor --all` lists it.
+public struct USBDeviceSummary: Sendable, Hashable, Codable {
+    /// "046D:C31C".
+    public var usbID: String
+    /// `bcdDevice` ("1.00").
+    public var release: String
+    /// iManufacturer, iProduct, iSerialNumber, when read.
+    public var manufacturer: String?
+    public var product: String?
+    public var serialNumber: String?
+    /// Where it is plugged ("1-2.3"), link speed and power.
+    public var location: String
+    public var speed: String
+    public var maxPowerMilliamps: Int?
+    /// The interface classes of the first alternate settings ("0x03"), or the device class.
+    public var classes: [String]
+}
+
 /// Everything `readerbench doctor` found.
 public struct DoctorReport: Sendable, Hashable, Codable {
     /// What libusb found, in a sentence.
@@ -139,6 +157,9 @@ public struct DoctorReport: Sendable, Hashable, Codable {
     public var readersWithoutUSBDevice: [ShownReader]
     /// One sentence: how many readers pcscd does not show.
     public var summary: String
+    /// The other USB devices, when asked for (`doctor --all`): hubs, keyboards, anything that is
+    /// not a smart-card reader. Absent otherwise.
+    public var otherDevices: [USBDeviceSummary]?
 
     /// The devices pcscd does not show.
     public var hiddenDevices: [DeviceDiagnosis] { devices.filter { !$0.shownByPCSC } }

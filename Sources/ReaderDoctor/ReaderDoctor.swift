@@ -13,12 +13,20 @@ public enum ReaderDoctor {
     ///   - snapshots: every USB device seen (the doctor picks the ones that may be readers).
     ///   - usbStatement: the inventory's sentence ("libusb 1.0.26 found no USB devices: …").
     ///   - pcsc: pcscd's readers, or why there are none.
-    public static func diagnose(snapshots: [USBDeviceSnapshot], usbStatement: String, pcsc: PCSCState) -> DoctorReport {
+    ///   - listOthers: also list the devices that are not readers (`doctor --all`).
+    public static func diagnose(
+        snapshots: [USBDeviceSnapshot], usbStatement: String, pcsc: PCSCState, listOthers: Bool = false
+    ) -> DoctorReport {
         var candidates: [(USBDeviceSnapshot, USBDevice?, DescriptorError?)] = []
+        var others: [USBDeviceSummary] = []
         for snapshot in snapshots {
             do {
                 let device = try USBDevice(snapshot)
-                if mayBeReader(device) { candidates.append((snapshot, device, nil)) }
+                if mayBeReader(device) {
+                    candidates.append((snapshot, device, nil))
+                } else if listOthers {
+                    others.append(summary(device))
+                }
             } catch {
                 if let descriptor = try? USBDeviceDescriptor(bytes: snapshot.deviceDescriptor),
                     isKnownReader(vendorID: descriptor.vendorID, productID: descriptor.productID)
@@ -80,7 +88,18 @@ public enum ReaderDoctor {
         }
         return DoctorReport(
             usb: usbStatement, pcsc: pcscSentence, pcscdRunning: running, devices: diagnoses,
-            readersWithoutUSBDevice: withoutDevice, summary: summary)
+            readersWithoutUSBDevice: withoutDevice, summary: summary, otherDevices: listOthers ? others : nil)
+    }
+
+    /// A device that is not a reader, in brief.
+    static func summary(_ device: USBDevice) -> USBDeviceSummary {
+        let classes =
+            device.interfaces.isEmpty
+            ? [device.descriptor.deviceClass.description] : device.interfaces.map(\.interfaceClass.description)
+        return USBDeviceSummary(
+            usbID: device.usbID, release: device.deviceRelease.description, manufacturer: device.manufacturer,
+            product: device.product, serialNumber: device.serialNumber, location: device.snapshot.location,
+            speed: device.snapshot.speed.description, maxPowerMilliamps: device.maxPowerMilliamps, classes: classes)
     }
 
     // MARK: - Which devices

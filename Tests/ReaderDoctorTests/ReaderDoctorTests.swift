@@ -151,6 +151,27 @@ struct ReaderDoctorTests {
         }
     }
 
+    @Test("--all lists the devices that are not readers, with ids, strings, place, speed, power and classes")
+    func listOthers() throws {
+        let keyboard = USBDeviceSnapshot(
+            bus: 2, address: 3, portPath: [1, 1], speed: .low,
+            deviceDescriptor: [18, 0x01, 0x10, 0x01, 0, 0, 0, 8, 0x6D, 0x04, 0x1C, 0xC3, 0x00, 0x01, 1, 2, 0, 1],
+            configuration: DescriptorBytes.header(totalLength: 18, interfaceCount: 1, maxPower: 50)
+                + [9, 0x04, 0, 0, 1, 0x03, 1, 1, 0],
+            strings: [1: "Logitech", 2: "USB Keyboard"])
+        let report = ReaderDoctor.diagnose(
+            snapshots: [keyboard, try snapshot("ACS_ACR39U_ICC_Reader.txt")], usbStatement: Self.statement,
+            pcsc: .running(readers: []), listOthers: true)
+        #expect(report.devices.map(\.usbID) == ["072F:B100"])
+        let other = try #require(report.otherDevices?.first)
+        #expect(other.usbID == "046D:C31C" && other.product == "USB Keyboard" && other.classes == ["0x03"])
+        #expect(other.location == "2-1.1" && other.maxPowerMilliamps == 100)
+        #expect(report.text.contains("Other USB devices:\n  046D:C31C Logitech USB Keyboard, release 1.00, at 2-1.1"))
+        let plain = ReaderDoctor.diagnose(
+            snapshots: [keyboard], usbStatement: Self.statement, pcsc: .running(readers: []))
+        #expect(plain.otherDevices == nil)
+    }
+
     @Test("--json carries the codes, the evidence and the keys")
     func json() throws {
         let report = ReaderDoctor.diagnose(

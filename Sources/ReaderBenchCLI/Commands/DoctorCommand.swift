@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCID
 import CardIdentity
 import CardTransport
 import Foundation
@@ -21,11 +22,14 @@ struct DoctorCommand: ParsableCommand {
             """)
 
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Also list the USB devices that are not smart-card readers.") var all = false
 
     func run() throws {
-        let inventory = USBInventory.take()
+        // With --all, strings are read from every device but hubs; else from possible readers only.
+        let inventory = USBInventory.take(
+            readStrings: all ? { device, _ in device.deviceClass != .hub } : USBInventory.mayBeReader)
         let report = ReaderDoctor.diagnose(
-            snapshots: inventory.devices, usbStatement: inventory.statement, pcsc: Self.pcscState())
+            snapshots: inventory.devices, usbStatement: inventory.statement, pcsc: Self.pcscState(), listOthers: all)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
