@@ -42,8 +42,7 @@ struct RunCommandTests {
         let folder = try CLI.temporaryDirectory()
         let out = folder.appendingPathComponent("result.json").path
         let outcome = try CLI.run([
-            "run", "--simulate", "--scenario", "visual", "--iterations", "2", "--warmup", "0", "--chunks", "extended",
-            "--out", out, "--quiet",
+            "run", "--simulate", "--scenario", "visual", "--iterations", "2", "--warmup", "0", "--out", out, "--quiet",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("readerbench: reader: reader capabilities unknown"))
