@@ -3,7 +3,7 @@
 // ReaderBench: measures how fast smart-card readers run the My Number Card
 // qualification-check read path. The module graph, from the bottom up:
 //
-//   pure bytes      HexCoding, APDU, BERTLV, CardIdentity
+//   pure bytes      HexCoding, APDU, BERTLV, CardIdentity, CCID (USB and CCID class descriptors)
 //   C libraries     CPCSCLite, CLibUSB, COpenSSL (system-library targets)
 //   card I/O        CardTransport (the one protocol every card source implements), PCSC,
 //                   VPCD (the card side of vsmartcard's virtual reader)
@@ -11,6 +11,8 @@
 //   simulator       SimulatedCard (the pure card model), CardTiming (modelled card-side time),
 //                   Simulator (card + timing + faults, served through vpcd or in-process)
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
+//   readers         USBDevices (libusb inventory), ReaderCatalog (capability table from the CCID driver's
+//                   reader data), ReaderMatching (PC/SC readers to USB devices), ReaderDoctor
 //   the tool        ReaderBenchCLI (the `readerbench` executable)
 //
 // Parsing and encoding know nothing of readers, files or clocks; I/O modules
@@ -41,6 +43,11 @@ let package = Package(
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "RunModel", targets: ["RunModel"]),
         .library(name: "RunEngine", targets: ["RunEngine"]),
+        .library(name: "CCID", targets: ["CCID"]),
+        .library(name: "ReaderCatalog", targets: ["ReaderCatalog"]),
+        .library(name: "USBDevices", targets: ["USBDevices"]),
+        .library(name: "ReaderMatching", targets: ["ReaderMatching"]),
+        .library(name: "ReaderDoctor", targets: ["ReaderDoctor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -94,9 +101,15 @@ let package = Package(
             name: "RunEngine",
             dependencies: [
                 "RunModel", "ReadPath", "Results", "Measurement", "CardTransport", "CardIdentity", "CardCrypto", "PCSC",
-                "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog", "USBDevices",
+                "CCID", .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
+        // MARK: - USB readers: descriptors (pure), enumeration (libusb)
+        .target(name: "CCID"),
+        .target(name: "ReaderCatalog", dependencies: ["CCID"]),
+        .target(name: "USBDevices", dependencies: ["CCID", "CLibUSB"]),
+        .target(name: "ReaderMatching", dependencies: ["CCID", "CardIdentity", "ReaderCatalog"]),
+        .target(name: "ReaderDoctor", dependencies: ["CCID", "CardIdentity", "ReaderCatalog", "ReaderMatching"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -105,6 +118,7 @@ let package = Package(
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 "RunModel", "RunEngine",
+                "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -137,6 +151,19 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),
         .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
+        // The CCID driver project's 697 reader descriptor dumps (facts, with SOURCE.md), and the code
+        // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
+        .target(
+            name: "CCIDFixtures", dependencies: ["CCID", "CardIdentity"], path: "Tests/CCIDFixtures", exclude: ["README.md"],
+            resources: [.copy("ccid-readers")]),
+        .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
+        .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices", "CCID", "CLibUSB", "CCIDFixtures"]),
+        .testTarget(
+            name: "ReaderMatchingTests", dependencies: ["ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
+        .testTarget(
+            name: "ReaderDoctorTests",
+            dependencies: ["ReaderDoctor", "ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
+        .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
     ]
 )
 

@@ -38,6 +38,22 @@ struct RunCommandTests {
         #expect(rows.count == 1 + file.iterations.reduce(0) { $0 + $1.apdus.count })
     }
 
+    @Test("the result header keeps the name key and says the virtual reader's capabilities are unknown")
+    func readerKeysAndCapabilities() throws {
+        let folder = try CLI.temporaryDirectory()
+        let out = folder.appendingPathComponent("result.json").path
+        let outcome = try CLI.run([
+            "run", "--simulate", "--scenario", "visual", "--iterations", "2", "--warmup", "0", "--out", out, "--quiet",
+        ])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("readerbench: reader 0: reader capabilities unknown"), "stderr: \(outcome.stderr)")
+        let reader = try ResultFile.load(out).header.readers[0].reader
+        #expect(reader.nameModelKey == "name:Virtual PCD")
+        #expect(reader.usbModelKey == nil && reader.usb == nil)
+        #expect(reader.capabilities?.source == "unknown")
+        #expect(reader.capabilities?.warnings.isEmpty == true)
+    }
+
     @Test("a wrong PIN stops the run at the first VERIFY, says how many tries are left, and never retries")
     func wrongPINStops() throws {
         let folder = try CLI.temporaryDirectory()

@@ -3,6 +3,10 @@ import CardIdentity
 import Foundation
 import HexCoding
 import PCSC
+import RunEngine
+import ReaderCatalog
+import ReaderMatching
+import Results
 
 /// `readerbench readers`: what is plugged in, what model each reader is, and what card it holds.
 struct ReadersCommand: ParsableCommand {
@@ -13,6 +17,9 @@ struct ReadersCommand: ParsableCommand {
             The model key groups results by reader model: USB vendor and product id and firmware where \
             the driver reports them (PC/SC part 10 TLV properties, vendor attributes), else the reader \
             name without its index, slot and serial number. Drivers that report nothing (vpcd) are normal.
+            Each reader is also matched to its USB device (libusb), which gives the USB model key \
+            usb:VVVV:PPPP@bcdDevice, the name key, where the reader is plugged in, and its CCID \
+            capabilities (from its own descriptor, or from the capability table when libusb cannot see it).
             With --watch, prints reader and card events (plug, unplug, insert, remove) until Ctrl-C.
             """)
 
@@ -27,6 +34,14 @@ struct ReadersCommand: ParsableCommand {
         var state: String
         var atr: ATRDescription?
         var activeProtocol: String?
+        /// The USB identity, when known (libusb match, or the CCID driver's attributes).
+        var usb: USBReaderIdentity?
+        /// `usb:VVVV:PPPP@bcdDevice`, when the USB identity is known.
+        var usbModelKey: String?
+        /// `name:Vendor Product [Interface]`.
+        var nameModelKey: String
+        /// CCID capabilities and what they mean for the default read strategy.
+        var capabilities: ReaderCapabilityNotes?
     }
 
     func run() throws {
@@ -58,6 +73,18 @@ struct ReadersCommand: ParsableCommand {
         for entry in entries {
             print(entry.name)
             print("  model   \(entry.modelKey)")
+            print("  keys    " + ([entry.usbModelKey, entry.nameModelKey].compactMap { $0 }).joined(separator: ", "))
+            if let usb = entry.usb {
+                var place = [usb.location.map { "at \($0)" }, usb.speed, usb.maxPowerMilliamps.map { "\($0) mA" }]
+                    .compactMap { $0 }.joined(separator: ", ")
+                if !place.isEmpty { place = ", " + place }
+                let how = usb.source == .libusb ? "matched by " + usb.evidence.joined(separator: ", ") : "from the CCID driver's attributes"
+                print("  usb     \(String(format: "%04X:%04X", usb.vendorID, usb.productID)) release \(usb.release)\(place) (\(how))")
+            }
+            if let notes = entry.capabilities {
+                print("  ccid    " + notes.explanations.joined(separator: "; "))
+                for warning in notes.warnings { print("  warning \(warning)") }
+            }
             let id = entry.identity
             var facts: [String] = []
             if let vendor = id.vendorName { facts.append("vendor \(vendor)") }
@@ -83,7 +110,7 @@ struct ReadersCommand: ParsableCommand {
         let names = try context.readerNames()
         var states = names.map { ReaderState(name: $0) }
         if !states.isEmpty { _ = try context.waitForChange(&states, timeout: .zero) }
-        return states.map { state in
+        var entries = states.map { state in
             let present = state.eventState.contains(.present)
             var identity = ReaderIdentity(name: state.name, attributes: ReaderAttributes())
             var active: String?
@@ -95,8 +122,20 @@ struct ReadersCommand: ParsableCommand {
             }
             return Entry(
                 name: state.name, modelKey: identity.modelKey.description, identity: identity, cardPresent: present,
-                state: state.eventState.subtracting(.changed).description, atr: present ? ATRDescription(state.atr) : nil, activeProtocol: active)
+                state: state.eventState.subtracting(.changed).description, atr: present ? ATRDescription(state.atr) : nil,
+                activeProtocol: active, nameModelKey: ModelKey.name(identity.nameParts.modelName).description)
         }
+        // One USB inventory for every reader: identity, keys and capabilities.
+        let known = ReaderUSB.knowledge(of: entries.map(\.identity)).byName
+        for index in entries.indices {
+            guard let knowledge = known[entries[index].name] else { continue }
+            let advice = CapabilityAdvice.advise(knowledge.capabilities, chunking: .exact)
+            entries[index].usb = knowledge.usb
+            entries[index].usbModelKey = knowledge.usbModelKey?.description
+            entries[index].nameModelKey = knowledge.nameModelKey.description
+            entries[index].capabilities = ReaderUSB.notes(knowledge, advice)
+        }
+        return entries
     }
 
     /// Prints events until Ctrl-C: readers appearing and going, cards inserted and removed.

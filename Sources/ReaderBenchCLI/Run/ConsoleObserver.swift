@@ -41,6 +41,10 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
         lock.unlock()
         say("reader \(reader.id): \(reader.reader.name) — model \(reader.reader.modelKey) — measures \(reader.card.measures)")
         if let atr = reader.reader.atr { say("reader \(reader.id): ATR \(atr.hex) (\(atr.interface))") }
+        if let notes = reader.reader.capabilities {
+            if !notes.explanations.isEmpty { say("reader \(reader.id): " + notes.explanations.joined(separator: "; ")) }
+            for warning in notes.warnings { say("warning: reader \(reader.id): \(warning)") }
+        }
         if let simulated = reader.card.simulated {
             say("reader \(reader.id): simulated \(simulated.cardProfile) card, timing profile '\(simulated.timingProfile)' "
                 + "(modelled, not measured)")

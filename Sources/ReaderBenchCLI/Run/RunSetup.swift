@@ -81,12 +81,15 @@ struct RunSetup {
                 .inProcess(configuration: simulator, reason: inProcessReason, muteTimeout: .milliseconds(command.timeout)),
                 to: runPool, pin: try pins.pin(for: ""))
         } else if let served {
-            add(served.endpoint, to: runPool, pin: try pins.pin(for: served.readerName))
+            add(served.endpoint(strategy: plan.strategy), to: runPool, pin: try pins.pin(for: served.readerName))
         } else {
-            for name in named { add(.pcsc(reader: name), to: runPool, pin: try pins.pin(for: name)) }
+            for name in named {
+                add(.pcsc(reader: name, strategy: plan.strategy), to: runPool, pin: try pins.pin(for: name))
+            }
             if command.readers == "all" {
+                let strategy = plan.strategy
                 runPool.watchForNewReaders(
-                    endpoint: { .pcsc(reader: $0) }, pin: { (try? pins.pin(for: $0)) ?? nil }, known: named)
+                    endpoint: { .pcsc(reader: $0, strategy: strategy) }, pin: { (try? pins.pin(for: $0)) ?? nil }, known: named)
             }
         }
 

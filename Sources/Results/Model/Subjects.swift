@@ -13,6 +13,17 @@ public struct ReaderInfo: Codable, Sendable, Hashable {
     public var modelKey: String
     /// The card's answer-to-reset, decoded, when there was one.
     public var atr: ATRDescription?
+    /// The reader's USB identity (ids, release, strings, location, link), when known: from the
+    /// device through libusb, or from the CCID driver's PC/SC attributes.
+    public var usb: USBReaderIdentity?
+    /// `usb:VVVV:PPPP@bcdDevice` (``ModelKey/usbDevice(vendorID:productID:deviceRelease:interface:)``),
+    /// when the USB identity is known: the model exactly, firmware release included.
+    public var usbModelKey: String?
+    /// `name:Vendor Product [Interface]`: the key from the reader name, kept for virtual and
+    /// non-USB readers and for comparing with runs that had no USB identity.
+    public var nameModelKey: String?
+    /// The reader's CCID capabilities and what the run said about them.
+    public var capabilities: ReaderCapabilityNotes?
 
     /// Reader information from its parts (for a reader PC/SC could not be asked about).
     public init(name: String, identity: ReaderIdentity?, modelKey: String, atr: ATRDescription?) {

@@ -80,7 +80,7 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
 
     /// Adds a reader; its worker starts with ``run()`` (or at once, if the run is under way).
     @discardableResult
-    public func add<Channel: CardConnection & ~Copyable>(_ endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?) -> Int {
+    public func add<Channel: CardConnection & SendableMetatype & ~Copyable>(_ endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?) -> Int {
         condition.lock()
         let id = nextID
         nextID += 1

@@ -28,7 +28,7 @@ protocol WorkerCoordinator: AnyObject, Sendable {
 ///
 /// Blocking PC/SC calls stay on this thread, off Swift's cooperative pool. What it measures goes
 /// to the sink after every iteration, so nothing finished is lost whatever happens next.
-final class ReaderWorker<Channel: CardConnection & ~Copyable>: @unchecked Sendable {
+final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>: @unchecked Sendable {
     let id: Int
     let endpoint: ReaderEndpoint<Channel>
     let pin: SecretPIN?
@@ -42,6 +42,8 @@ final class ReaderWorker<Channel: CardConnection & ~Copyable>: @unchecked Sendab
     /// worker it abandons.
     private let current = Mutex<(index: Int, mode: IterationMode, warmup: Bool, start: UInt64)>((0, .warm, false, 0))
     private var thread: Thread?
+    /// The read strategy of this reader: the plan's, or its fallback for what the reader can do.
+    private var strategy = ReadStrategy()
 
     init(id: Int, endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?, coordinator: any WorkerCoordinator) {
         self.id = id
@@ -81,16 +83,17 @@ final class ReaderWorker<Channel: CardConnection & ~Copyable>: @unchecked Sendab
             coordinator.readerStopped(id, reason: .interrupted, note: "the run ended before it started")
             return
         }
-        do { try endpoint.started(header, record) } catch {
+        do { try endpoint.started?(header, record) } catch {
             coordinator.readerStopped(id, reason: .error, note: "\(error)")
             return
         }
         let plan = coordinator.plan
+        strategy = ReaderUSB.strategy(for: record.reader, plan: plan.strategy)
         var engine = ReadPathEngine(
-            channel: channel, scenario: plan.scenario, strategy: plan.strategy, pin: pin, pinFloor: plan.pinFloor)
+            channel: channel, scenario: plan.scenario, strategy: strategy, pin: pin, pinFloor: plan.pinFloor)
         engine.heartbeat = heartbeat
         let (reason, note) = loop(&engine, sink: sink)
-        do { try endpoint.finished() } catch {
+        do { try endpoint.finished?() } catch {
             coordinator.observer.warning("\(endpoint.name): \(error)")
         }
         coordinator.turns?.leave(id)
@@ -135,16 +138,16 @@ final class ReaderWorker<Channel: CardConnection & ~Copyable>: @unchecked Sendab
                 }
                 let challenge: [UInt8]
                 do {
-                    challenge = try endpoint.nextChallenge(&engine.transport.channel) ?? Challenge.random()
+                    challenge = try endpoint.nextChallenge?(&engine.transport.channel) ?? Challenge.random()
                     engine.setChallenge(digestInfo: try Challenge.digestInfo(for: challenge))
                 } catch {
                     coordinator.turns?.release(id)
                     return (.error, "cannot make a challenge: \(error)")
                 }
                 current.withLock { $0 = (index, mode, warmup, MonotonicClock.now()) }
-                endpoint.willBegin(&engine.transport.channel, index, mode, challenge)
+                endpoint.willBegin?(&engine.transport.channel, index, mode, challenge)
                 var failure = engine.runIteration(powerAfter: mode == .cold ? .unpower : .leave)
-                do { try endpoint.didEnd(&engine.transport.channel) } catch {
+                do { try endpoint.didEnd?(&engine.transport.channel) } catch {
                     coordinator.observer.warning("\(endpoint.name): \(error)")
                 }
                 coordinator.turns?.release(id)
@@ -257,7 +260,7 @@ final class ReaderWorker<Channel: CardConnection & ~Copyable>: @unchecked Sendab
                 continue
             }
             engine = ReadPathEngine(
-                channel: channel, scenario: plan.scenario, strategy: plan.strategy, pin: pin, pinFloor: plan.pinFloor)
+                channel: channel, scenario: plan.scenario, strategy: strategy, pin: pin, pinFloor: plan.pinFloor)
             engine.heartbeat = heartbeat
             coordinator.observer.warning(
                 "\(endpoint.name): pcscd answers again after \(milliseconds(MonotonicClock.now() - start)) ms; going on")

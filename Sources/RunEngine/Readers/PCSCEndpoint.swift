@@ -7,7 +7,9 @@ import RunModel
 
 extension ReaderEndpoint where Channel == PCSCReaderChannel {
     /// A reader pcscd knows (a real one, or a vpcd slot), with `card` describing what answers.
-    public static func pcsc(name: String, card: CardInfo) -> Self {
+    /// Its description carries its USB identity, keys and what its CCID capabilities mean for
+    /// `strategy` (the chunking falls back when the reader cannot work with it).
+    public static func pcsc(name: String, card: CardInfo, strategy: ReadStrategy = ReadStrategy()) -> Self {
         var endpoint = Self(
             name: name,
             makeChannel: { () throws(TransportError) -> PCSCReaderChannel in
@@ -20,7 +22,9 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
                 try? channel.connect()
                 let atr = channel.atr
                 try? channel.disconnect(.leave)
-                return (ReaderInfo(identity: identity, atr: atr.isEmpty ? nil : ATRDescription(atr)), card)
+                var reader = ReaderInfo(identity: identity, atr: atr.isEmpty ? nil : ATRDescription(atr))
+                ReaderUSB.annotate(&reader, strategy: strategy)
+                return (reader, card)
             })
         endpoint.waitForCard = {
             (present: Bool, timeout: UInt64, channel: inout PCSCReaderChannel, shouldStop: () -> Bool) throws(TransportError)
@@ -45,16 +49,18 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
 
     /// A reader the user named: a real card, or (for a vpcd reader) a card some other process
     /// serves, which this run cannot vouch for.
-    public static func pcsc(reader name: String) -> Self {
+    public static func pcsc(reader name: String, strategy: ReadStrategy = ReadStrategy()) -> Self {
         if CardSourceSelection.isVirtual(name) {
             return .pcsc(
                 name: name,
                 card: CardInfo(
                     source: .virtualReader,
                     measures: "a card another process serves to vsmartcard's virtual reader \(name) (a simulation or a "
-                        + "replayed trace), through pcscd: the PC/SC stack is real, the card is not"))
+                        + "replayed trace), through pcscd: the PC/SC stack is real, the card is not"),
+                strategy: strategy)
         }
         return .pcsc(
-            name: name, card: CardInfo(source: .pcsc, measures: "the reader \(name) with the card it holds, through pcscd"))
+            name: name, card: CardInfo(source: .pcsc, measures: "the reader \(name) with the card it holds, through pcscd"),
+            strategy: strategy)
     }
 }

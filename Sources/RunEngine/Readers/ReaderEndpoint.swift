@@ -14,7 +14,7 @@ import RunModel
 /// Every function runs on the reader's worker thread (PC/SC contexts are per thread), and only
 /// ``makeChannel`` and ``waitForCard`` may block for long. The hooks run outside the measured
 /// exchanges: before the connect and after the disconnect of each iteration.
-public struct ReaderEndpoint<Channel: CardConnection & ~Copyable>: Sendable {
+public struct ReaderEndpoint<Channel: CardConnection & SendableMetatype & ~Copyable>: Sendable {
     /// The reader's name (PC/SC lists it so), or what stands in for one.
     public var name: String
 
@@ -33,20 +33,20 @@ public struct ReaderEndpoint<Channel: CardConnection & ~Copyable>: Sendable {
     public var waitForCard: (@Sendable (Bool, UInt64, inout Channel, () -> Bool) throws(TransportError) -> UInt64?)?
 
     /// The run's header is written; the record is this reader's in it.
-    public var started: @Sendable (ResultHeader, ReaderRecord) throws -> Void = { _, _ in }
+    public var started: (@Sendable (ResultHeader, ReaderRecord) throws -> Void)?
 
     /// The challenge the next iteration signs, when the source dictates it (a replayed trace);
     /// nil lets the worker draw a fresh random one.
-    public var nextChallenge: @Sendable (inout Channel) -> [UInt8]? = { _ in nil }
+    public var nextChallenge: (@Sendable (inout Channel) -> [UInt8]?)?
 
     /// An iteration is about to start (its number, mode and challenge).
-    public var willBegin: @Sendable (inout Channel, Int, IterationMode, [UInt8]) -> Void = { _, _, _, _ in }
+    public var willBegin: (@Sendable (inout Channel, Int, IterationMode, [UInt8]) -> Void)?
 
     /// The iteration ended and its samples are taken.
-    public var didEnd: @Sendable (inout Channel) throws -> Void = { _ in }
+    public var didEnd: (@Sendable (inout Channel) throws -> Void)?
 
     /// The reader's part of the run is over (close recordings).
-    public var finished: @Sendable () throws -> Void = {}
+    public var finished: (@Sendable () throws -> Void)?
 
     /// An endpoint from its two essential functions; set the hooks as needed.
     public init(

@@ -29,20 +29,20 @@ extension ReaderEndpoint where Channel: ~Copyable {
             }
         }
         endpoint.started = { header, reader in
-            try base.started(header, reader)
+            try base.started?(header, reader)
             try sink.open(header, reader: reader)
         }
-        endpoint.nextChallenge = { channel in base.nextChallenge(&channel.base) }
+        endpoint.nextChallenge = { channel in base.nextChallenge?(&channel.base) }
         endpoint.willBegin = { channel, number, mode, challenge in
-            base.willBegin(&channel.base, number, mode, challenge)
+            base.willBegin?(&channel.base, number, mode, challenge)
             channel.beginIteration(number: number, mode: mode == .cold ? .cold : .warm, challenge: challenge.span)
         }
         endpoint.didEnd = { channel in
-            try base.didEnd(&channel.base)
+            try base.didEnd?(&channel.base)
             try sink.drain(&channel)
         }
         endpoint.finished = {
-            try base.finished()
+            try base.finished?()
             try sink.close()
         }
         return endpoint
@@ -90,7 +90,7 @@ final class TraceSink: @unchecked Sendable {
         }
     }
 
-    func drain<Channel: CardConnection & ~Copyable>(_ recorder: inout TraceRecordingChannel<Channel>) throws {
+    func drain<Channel: CardConnection & SendableMetatype & ~Copyable>(_ recorder: inout TraceRecordingChannel<Channel>) throws {
         guard writer != nil else { return }
         try recorder.drain(into: &writer!)
     }

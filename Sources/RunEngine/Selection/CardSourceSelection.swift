@@ -3,6 +3,7 @@ import Foundation
 import Measurement
 import PCSC
 import Results
+import RunModel
 import Simulator
 import VPCD
 
@@ -144,16 +145,19 @@ public enum CardSourceSelection {
             add(matches[0])
         }
         if !models.isEmpty {
-            var keys: [String: String] = [:]
+            var identities: [ReaderIdentity] = []
             for name in names {
-                let identity = (try? context.connectDirect(reader: name).readerIdentity())
-                    ?? ReaderIdentity(name: name, attributes: ReaderAttributes())
-                keys[name] = identity.modelKey.description
+                // A loop, not map: a closure capturing the noncopyable context trips Swift 6.3.1.
+                identities.append(
+                    (try? context.connectDirect(reader: name).readerIdentity())
+                        ?? ReaderIdentity(name: name, attributes: ReaderAttributes()))
             }
+            // Any of a reader's keys selects it: the PC/SC key, the USB key, the name key.
+            let keys = ReaderUSB.modelKeys(of: identities)
             for model in models {
-                let matching = names.filter { keys[$0] == model }
+                let matching = names.filter { keys[$0]?.contains(model) ?? false }
                 guard !matching.isEmpty else {
-                    let list = names.map { "  \($0): \(keys[$0] ?? "?")" }.joined(separator: "\n")
+                    let list = names.map { "  \($0): \((keys[$0] ?? []).joined(separator: ", "))" }.joined(separator: "\n")
                     throw RunEngineError(.badInput, "no reader has model key '\(model)'; readers and their keys:\n\(list)")
                 }
                 matching.forEach(add)
@@ -220,14 +224,15 @@ public final class ServedSimulator: Sendable {
     public var readerName: String { reader.readerName }
 
     /// How a result file describes it.
-    public var endpoint: ReaderEndpoint<PCSCReaderChannel> {
+    public func endpoint(strategy: ReadStrategy) -> ReaderEndpoint<PCSCReaderChannel> {
         .pcsc(
             name: readerName,
             card: CardInfo(
                 source: .simulatedVPCD,
                 measures: "the simulated card through the real PC/SC stack (pcscd + vpcd): the harness and the PC/SC "
                     + "stack, with card-side time from a timing profile (modelled, not a reader)",
-                simulated: configuration.simulationInfo))
+                simulated: configuration.simulationInfo),
+            strategy: strategy)
     }
 
     /// Stops serving, waits until vpcd notices (so the slot is free for whoever comes next), and

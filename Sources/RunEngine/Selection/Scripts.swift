@@ -31,12 +31,12 @@ public enum Scripts {
                     let run = try await Subprocess.run(
                         .path(FilePath(path)), arguments: Arguments(arguments), output: .string(limit: 16 << 20),
                         error: .discarded)
-                    outcome = (status(run.terminationStatus), run.standardOutput ?? "")
+                    outcome = (status(run.terminationStatus), run.standardOutput)
                 } else {
                     let run = try await Subprocess.run(
                         .path(FilePath(path)), arguments: Arguments(arguments), output: .string(limit: 16 << 20),
                         error: .combinedWithOutput)
-                    outcome = (status(run.terminationStatus), run.standardOutput ?? "")
+                    outcome = (status(run.terminationStatus), run.standardOutput)
                 }
             } catch {
                 outcome = (127, "cannot run \(path): \(error)")
