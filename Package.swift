@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "RunModel", targets: ["RunModel"]),
         .library(name: "RunEngine", targets: ["RunEngine"]),
+        .library(name: "Calibration", targets: ["Calibration"]),
         .library(name: "CCID", targets: ["CCID"]),
         .library(name: "ReaderCatalog", targets: ["ReaderCatalog"]),
         .library(name: "USBDevices", targets: ["USBDevices"]),
@@ -96,6 +97,14 @@ let package = Package(
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity", "RunModel"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 
+        // MARK: - The host's own error bars, measured on the stack a run uses
+        .target(
+            name: "Calibration",
+            dependencies: [
+                "APDU", "CardTransport", "Measurement", "PCSC", "ReadPath", "Results", "SimulatedCard", "Simulator",
+                "Traces", "VPCD",
+            ]),
+
         // MARK: - The run: one reader or a pool, card-source selection, result sinks
         .target(
             name: "RunEngine",
@@ -117,7 +126,7 @@ let package = Package(
             dependencies: [
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
-                "RunModel", "RunEngine",
+                "RunModel", "RunEngine", "Calibration",
                 "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

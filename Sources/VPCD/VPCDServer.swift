@@ -29,11 +29,6 @@ public struct VPCDServerConfiguration: Sendable {
     /// The longest wait between connection attempts.
     public var maximumReconnectDelay: Duration
 
-    /// Wait for a reply deadline by spinning on the clock the whole time, instead of sleeping
-    /// and spinning only the last stretch. Costs a core; `calibrate` uses it to show how much of
-    /// the host's overhead on a busy card is the wake-up of idle CPUs.
-    public var spinUntilDeadline: Bool = false
-
     /// How long to keep trying while vpcd is unreachable (not started yet, or pcscd restarting)
     /// before `run` throws `cannotConnect`; nil keeps trying until stopped.
     public var giveUpConnectingAfter: Duration?
@@ -305,11 +300,7 @@ public struct VPCDServer<Card: VirtualCard>: ~Copyable {
                     Span(_unsafeElements: command), Span(_unsafeElements: response), receivedAt)
                 {
                     // Sleep most of the interval, spin the rest: timing profiles are measured.
-                    if configuration.spinUntilDeadline {
-                        PreciseWait.spin(until: deadline)
-                    } else {
-                        PreciseWait.until(deadline)
-                    }
+                    PreciseWait.until(deadline)
                 }
             }
             if let end = send(payloadCount: count, on: socket) { return end }

@@ -50,6 +50,9 @@ public enum ReaderUSB {
         reader.usb = knowledge.usb
         reader.usbModelKey = knowledge.usbModelKey?.description
         reader.nameModelKey = knowledge.nameModelKey.description
+        // The key results are grouped and compared by: the exact USB model and release when
+        // known, else the name key (virtual and non-USB readers).
+        if let usbKey = reader.usbModelKey { reader.modelKey = usbKey }
         var notes = notes(knowledge, advice)
         if let usb = knowledge.usb {
             notes.explanations.insert(

@@ -55,25 +55,53 @@ public enum CardSourceSelection {
                         + "measure the built-in simulated card")
             }
         }
+        let rig: RigLease?
+        switch joinRig(note: note) {
+        case .joined(let lease): rig = lease
+        case .unavailable(let reason): return .simulatedInProcess(reason: reason)
+        }
+        let names = (try? PCSCContext().readerNames()) ?? []
+        return try serveOnFreeSlot(of: names, simulator: simulator, lease: rig)
+    }
+
+    /// Joining the private rig.
+    public enum RigJoin: Sendable {
+        /// This process now talks to the rig; the lease is set when this process started it.
+        case joined(RigLease?)
+        /// No rig can be used, and why.
+        case unavailable(String)
+    }
+
+    /// Points this process at the private rig (scripts/virtual-reader), starting it if it is not
+    /// up. Must come before this process's first PC/SC call when `PCSCLITE_CSOCK_NAME` is unset.
+    public static func joinRig(note: (String) -> Void) -> RigJoin {
+        if getenv("PCSCLITE_CSOCK_NAME") != nil { return .joined(nil) }
         guard let script = Rig.findScript() else {
-            return .simulatedInProcess(reason: "scripts/virtual-reader (the private pcscd + vpcd rig) was not found")
+            return .unavailable("scripts/virtual-reader (the private pcscd + vpcd rig) was not found")
         }
         var lease: RigLease?
         if Scripts.run(script, ["status"]).status != 0 {
             let started = Scripts.run(script, ["start"])
             guard started.status == 0 else {
                 let why = started.output.split(separator: "\n").last.map(String.init) ?? "it failed"
-                return .simulatedInProcess(reason: "the virtual reader could not be started (\(why))")
+                return .unavailable("the virtual reader could not be started (\(why))")
             }
             lease = RigLease(script: script)
             note("started the virtual reader (\(script) start); it stops when the run ends")
         }
         do { try Rig.adoptEnvironment(directory: Rig.directory(script: script)) } catch {
             lease?.stop()
-            return .simulatedInProcess(reason: error.message)
+            return .unavailable(error.message)
         }
+        return .joined(lease)
+    }
+
+    /// The first virtual reader slot that holds no card, or nil.
+    public static func freeVirtualSlot() -> Int? {
         let names = (try? PCSCContext().readerNames()) ?? []
-        return try serveOnFreeSlot(of: names, simulator: simulator, lease: lease)
+        let slots = (0..<VPCDEndpoint.rigReaderCount).filter { names.contains(VPCDEndpoint.readerName(slot: $0)) }
+        let busy = Set(readersWithCards(slots.map(VPCDEndpoint.readerName(slot:))))
+        return slots.first { !busy.contains(VPCDEndpoint.readerName(slot: $0)) }
     }
 
     /// Serves the simulated card on the first virtual reader that holds no card.
