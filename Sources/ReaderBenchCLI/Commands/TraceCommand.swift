@@ -83,7 +83,7 @@ struct TraceCommand: ParsableCommand {
             if let note = header.note { print("note     \(note)") }
             let counts = info.eventCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }
             print("events   \(counts.joined(separator: ", ")); \(info.iterations) iterations; \(info.failedExchanges) failed exchanges")
-            print("span     \(milliseconds(info.spanNanoseconds)) ms")
+            print("span     \(info.spanNanoseconds.map { "\(milliseconds($0)) ms" } ?? "unknown: no time recorded")")
             print("recorded latency per command (ms)\(header.modelled ? ", modelled" : ""):")
             print("  " + ["command".padding(28), "count", "min", "p50", "p90", "p99", "max"].joined(separator: "  "))
             for kind in info.latencies {
