@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "CardIdentity"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity"]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
         .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardLayout", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),

@@ -54,7 +54,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Environment variable holding the PIN (a real card's PIN is never read from argv).") var pinEnv: String?
     @Option(help: "Allow VERIFY down to this many tries left (default: the PIN's maximum, 3).")
     var allowPinRetryBelow: Int?
-    @Option(help: "Simulated card variant (simulated runs).") var card: String = CardProfile.contactless.name
+    @Option(help: "Simulated card variant (simulated runs; default: the one the timing profile models).")
+    var card: String?
     @Option(help: "Timing profile of the simulated card (modelled): a built-in name or a JSON file.")
     var profile: String = "instant"
     @Option(help: "Fault injected into the simulated card (repeatable).") var fault: [String] = []
@@ -183,24 +184,5 @@ struct RunCommand: ParsableCommand {
         do { return try PCSCReaderChannel(readerName: name) } catch {
             throw fail(error.message, status: ExitStatus.environment)
         }
-    }
-}
-
-extension SimulateCommand {
-    /// The simulator configuration from command-line words, with errors a user can act on.
-    static func configuration(card: String, profile: String, faults: [String], pins: CardPINs) throws -> SimulatorConfiguration {
-        guard let cardProfile = CardProfile.named(card) else {
-            throw fail(
-                "no card variant '\(card)'; one of \(CardProfile.builtIn.map(\.name).joined(separator: ", "))",
-                status: ExitStatus.badInput)
-        }
-        let timing: TimingProfile
-        do { timing = try TimingProfiles.named(profile) } catch { throw fail(error.description, status: ExitStatus.badInput) }
-        var parsed: [CardFault] = []
-        for text in faults {
-            do { parsed.append(try CardFault(parsing: text)) } catch { throw fail(error.description, status: ExitStatus.badInput) }
-        }
-        if let problem = pins.validationProblem() { throw fail(problem, status: ExitStatus.badInput) }
-        return SimulatorConfiguration(card: cardProfile, timing: timing, faults: parsed, pins: pins)
     }
 }
