@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "PCSC", dependencies: ["CPCSCLite", "APDU", "CardTransport", "CardIdentity"]),
         .target(name: "VPCD", dependencies: ["CardTransport", "HexCoding", "Measurement"]),
         .target(name: "CardCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "CardLayout"),
+        .target(name: "CardLayout", dependencies: ["APDU", "HexCoding"]),
         .target(name: "SimulatedCard", dependencies: ["APDU", "CardLayout", "CardTransport", "CardCrypto"], exclude: ["Identity"]),
 
         // MARK: - Measurement
@@ -105,6 +105,7 @@ let package = Package(
             dependencies: ["BERTLV", "HexCoding", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CardIdentityTests", dependencies: ["CardIdentity", "HexCoding"]),
+        .testTarget(name: "CardLayoutTests", dependencies: ["CardLayout", "APDU", "HexCoding"]),
         .testTarget(name: "CardTransportTests", dependencies: ["CardTransport", "APDU", "HexCoding"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD", "RigSupport"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
