@@ -4,7 +4,7 @@
 // qualification-check read path. The module graph, from the bottom up:
 //
 //   pure bytes      HexCoding, APDU, BERTLV, CardIdentity
-//   C libraries     CPCSCLite, CLibUSB, COpenSSL (system-library targets)
+//   C libraries     CPCSCLite (header-only C target), CLibUSB, COpenSSL (system-library targets)
 //   card I/O        CardTransport (the one protocol every card source implements), PCSC,
 //                   VPCD (the card side of vsmartcard's virtual reader)
 //   measurement     Measurement (monotonic clock, HdrHistogram summaries)
@@ -47,9 +47,11 @@ let package = Package(
     ],
     targets: [
         // MARK: - C libraries (headers imported, nothing declared by hand)
-        .systemLibrary(
-            name: "CPCSCLite", path: "Sources/CSystem/CPCSCLite", pkgConfig: "libpcsclite",
-            providers: [.apt(["libpcsclite-dev"])]),
+        // pcsc-lite is a header-only C target rather than a pkg-config system library: its
+        // pkg-config flags carry -pthread, which SwiftPM prohibits (a warning on every clean
+        // build), and the -I/usr/include/PCSC they carry is what include/'s two forwarding
+        // headers provide. The module map links libpcsclite (Debian: libpcsclite-dev).
+        .target(name: "CPCSCLite", path: "Sources/CSystem/CPCSCLite"),
         .systemLibrary(
             name: "CLibUSB", path: "Sources/CSystem/CLibUSB", pkgConfig: "libusb-1.0",
             providers: [.apt(["libusb-1.0-0-dev"])]),
