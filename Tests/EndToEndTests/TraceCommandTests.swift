@@ -46,6 +46,15 @@ struct TraceCommandTests {
         #expect(!info.stdout.contains("0.000"), "\(info.stdout)")
     }
 
+    @Test("trace diff of traces without timing compares no latencies instead of 0 ms against 0 ms")
+    func diffWithoutTiming() throws {
+        let trace = try Self.imported(Self.scriptorSession, from: "scriptor")
+        let diff = try CLI.run(["trace", "diff", trace, trace])
+        #expect(diff.status == 0, "stderr: \(diff.stderr)")
+        #expect(diff.stdout.contains("no command kind has recorded durations in both traces"), "\(diff.stdout)")
+        #expect(!diff.stdout.contains("0.000"), "\(diff.stdout)")
+    }
+
     @Test("an apdu4j exchange without '# Nms' is left out of trace info's table and counted as untimed")
     func infoPartlyTimed() throws {
         let dump = "# ATR: 3B00\n00A4040C0AD392F000260100000001\n# 12ms\n9000\n00B0000004\n4A504B499000\n"

@@ -136,6 +136,11 @@ struct TraceCommand: ParsableCommand {
                 print("  B: \(response.hexB ?? "(none)")")
             }
             if diff.sameExchanges { print("commands and responses are the same") }
+            guard !diff.timing.isEmpty else {
+                print("median latency per command: no command kind has recorded durations in both traces")
+                if !diff.sameExchanges { throw ExitCode(1) }
+                return
+            }
             print("median latency per command (ms): A, B, B/A")
             for timing in diff.timing {
                 print(
