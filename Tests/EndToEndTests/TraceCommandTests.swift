@@ -150,3 +150,25 @@ struct TraceCommandTests {
             separator: " ")
     }
 }
+
+/// The same with a real scriptor session against the simulated card through pcscd and vpcd.
+@Suite("a real scriptor session imported", .serialized, Rig.enabled)
+struct ScriptorSessionImportTests {
+    @Test("scriptor's own output imports without durations, and trace info says no timing was recorded")
+    func realScriptorSession() throws {
+        let reader = Rig.readers[1]
+        let session = try TraceEndToEndTests().whileSimulating([]) {
+            try Rig.scriptor(reader, ["00A4040C0AD392F000260100000001", "00A4020C020006", "00B0000004"])
+        }
+        #expect(session.status == 0, "\(session.output)")
+        #expect(session.responses.count == 3, "\(session.output)")
+        let trace = try TraceCommandTests.imported(session.output, from: "scriptor")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        let transmits = lines.filter { $0.contains("\"type\":\"transmit\"") }
+        #expect(transmits.count == 3)
+        #expect(transmits.allSatisfy { !$0.contains("\"d\":") }, "\(transmits)")
+        let info = try CLI.run(["trace", "info", trace])
+        #expect(info.stdout.contains("no timing recorded"), "\(info.stdout)")
+        #expect(!info.stdout.contains("0.000"), "\(info.stdout)")
+    }
+}
