@@ -4,7 +4,7 @@
 // qualification-check read path. The module graph, from the bottom up:
 //
 //   pure bytes      HexCoding, APDU, BERTLV, CardIdentity, CCID (USB and CCID class descriptors)
-//   C libraries     CPCSCLite, CLibUSB, COpenSSL (system-library targets)
+//   C libraries     CPCSCLite (header-only C target), CLibUSB, COpenSSL (system-library targets)
 //   card I/O        CardTransport (the one protocol every card source implements), PCSC,
 //                   VPCD (the card side of vsmartcard's virtual reader)
 //   measurement     Measurement (monotonic clock, HdrHistogram summaries)
@@ -58,9 +58,11 @@ let package = Package(
     ],
     targets: [
         // MARK: - C libraries (headers imported, nothing declared by hand)
-        .systemLibrary(
-            name: "CPCSCLite", path: "Sources/CSystem/CPCSCLite", pkgConfig: "libpcsclite",
-            providers: [.apt(["libpcsclite-dev"])]),
+        // pcsc-lite is a header-only C target rather than a pkg-config system library: its
+        // pkg-config flags carry -pthread, which SwiftPM prohibits (a warning on every clean
+        // build), and the -I/usr/include/PCSC they carry is what include/'s two forwarding
+        // headers provide. The module map links libpcsclite (Debian: libpcsclite-dev).
+        .target(name: "CPCSCLite", path: "Sources/CSystem/CPCSCLite"),
         .systemLibrary(
             name: "CLibUSB", path: "Sources/CSystem/CLibUSB", pkgConfig: "libusb-1.0",
             providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -79,7 +81,7 @@ let package = Package(
         .target(name: "PCSC", dependencies: ["CPCSCLite", "APDU", "CardTransport", "CardIdentity"]),
         .target(name: "VPCD", dependencies: ["CardTransport", "HexCoding", "Measurement"]),
         .target(name: "CardCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "CardLayout"),
+        .target(name: "CardLayout", dependencies: ["APDU", "HexCoding"]),
         .target(name: "SimulatedCard", dependencies: ["APDU", "CardLayout", "CardTransport", "CardCrypto"], exclude: ["Identity"]),
 
         // MARK: - Measurement
@@ -144,6 +146,7 @@ let package = Package(
             dependencies: ["BERTLV", "HexCoding", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CardIdentityTests", dependencies: ["CardIdentity", "HexCoding"]),
+        .testTarget(name: "CardLayoutTests", dependencies: ["CardLayout", "APDU", "HexCoding"]),
         .testTarget(name: "CardTransportTests", dependencies: ["CardTransport", "APDU", "HexCoding"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD", "RigSupport"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
@@ -153,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "RunModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "RunModel", "CardIdentity"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity", "RunModel"]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
         .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardLayout", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),

@@ -60,31 +60,7 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         objectBytes.reserveCapacity(65_536 + 512)
         signature = []
         signature.reserveCapacity(1024)
-        fixedCommands = scenario.steps.map(Self.fixedCommand)
-    }
-
-    /// The encoded command of a step whose bytes do not depend on the iteration.
-    private static func fixedCommand(_ step: Step) -> [UInt8]? {
-        var buffer = APDUBuffer(capacity: 64)
-        do {
-            switch step.operation {
-            case .selectApplication(let application):
-                let aid = application.aid
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C), data: aid.span)
-            case .selectFile(let id):
-                let data: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF)]
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C), data: data.span)
-            case .readToken:
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), expectedLength: 32)
-            case .queryRetries:
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80))
-            case .verify, .sign, .readCertificate, .readTextRecord:
-                return nil
-            }
-        } catch {
-            preconditionFailure("the fixed command of \(step.label) does not encode: \(error)")
-        }
-        return buffer.copyBytes()
+        fixedCommands = scenario.steps.map(\.fixedCommand)
     }
 
     /// Sets the DigestInfo for the next iteration's sign step (outside the measured path).
@@ -335,5 +311,35 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             throw IterationFailure(.statusWord, step: step.label, "the \(role.label) is blocked (\(sw))", stopsRun: .pinStopped)
         }
         throw statusFailure(sw, step)
+    }
+}
+
+// MARK: - Commands that never change
+
+extension Step {
+    /// The encoded command of a step whose bytes do not depend on the iteration. Outside the
+    /// generic engine, so building the table captures no `Channel` metatype (which is not
+    /// Sendable: Swift 6.3 warns).
+    fileprivate var fixedCommand: [UInt8]? {
+        var buffer = APDUBuffer(capacity: 64)
+        do {
+            switch operation {
+            case .selectApplication(let application):
+                let aid = application.aid
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C), data: aid.span)
+            case .selectFile(let id):
+                let data: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF)]
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C), data: data.span)
+            case .readToken:
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), expectedLength: 32)
+            case .queryRetries:
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80))
+            case .verify, .sign, .readCertificate, .readTextRecord:
+                return nil
+            }
+        } catch {
+            preconditionFailure("the fixed command of \(label) does not encode: \(error)")
+        }
+        return buffer.copyBytes()
     }
 }

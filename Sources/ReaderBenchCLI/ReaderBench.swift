@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `readerbench`: measures how fast smart-card readers run the My Number Card
 /// qualification-check read path.
 @main
@@ -12,4 +16,19 @@ struct ReaderBench: ParsableCommand {
         version: version,
         subcommands: [RunCommand.self, CalibrateCommand.self, ReadersCommand.self, DoctorCommand.self, PingCommand.self, SimulateCommand.self, TraceCommand.self, TLVCommand.self, APDUCommand.self]
     )
+
+    /// Parses and runs a command like swift-argument-parser's own `main()`, except that option
+    /// errors exit with ``ExitStatus/badInput`` (2), as the README promises, rather than the
+    /// parser's `EX_USAGE` (64): scripts tell bad input from a failing reader by that status.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            printError(OptionErrors.message(for: arguments, parserMessage: fullMessage(for: error)))
+            Glibc.exit(ExitStatus.badInput)
+        }
+    }
 }

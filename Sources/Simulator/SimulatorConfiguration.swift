@@ -19,6 +19,48 @@ public struct SimulatorConfiguration: Sendable {
         self.pins = pins
     }
 
+    /// A configuration whose card presents the interface the timing profile models.
+    ///
+    /// - Parameter card: the variant asked for, or nil for ``defaultCard(for:)``.
+    /// - Throws: ``SimulatorConfigurationError/Code/interfaceMismatch`` when `card` is contact
+    ///   and `timing` models a contactless link, or the other way round.
+    public init(
+        card: CardProfile?, matching timing: TimingProfile, faults: [CardFault] = [], pins: CardPINs = CardPINs()
+    ) throws(SimulatorConfigurationError) {
+        let chosen = card ?? Self.defaultCard(for: timing)
+        try Self.checkInterface(of: chosen, timedBy: timing)
+        self.init(card: chosen, timing: timing, faults: faults, pins: pins)
+    }
+
+    // MARK: - Card and timing agree
+
+    /// The card variant a timing profile models when none is named.
+    ///
+    /// A contact link at the default rate (D = 1, as `contact-default`: 372/1) is the card whose
+    /// ATR has no TA1 (`contact-short`); a faster contact link (`contact-fast`: D = 4) is the card
+    /// whose TA1 = 13 offers it (`contact`). A contactless link, or a profile that models no link
+    /// (`instant`, `fixed-2ms`), keeps the contactless card, the default since the tool began.
+    public static func defaultCard(for timing: TimingProfile) -> CardProfile {
+        guard let transfer = timing.transfer, transfer.link == .contact else { return .contactless }
+        return (transfer.di ?? 1) > 1 ? .contact : .contactShort
+    }
+
+    /// Refuses a card whose interface differs from the link the timing profile models: a contact
+    /// profile's character rates and block sizes say nothing about a contactless card, and a
+    /// result header naming one card and the other's timing would be believed.
+    public static func checkInterface(
+        of card: CardProfile, timedBy timing: TimingProfile
+    ) throws(SimulatorConfigurationError) {
+        guard let link = timing.transfer?.link else { return }
+        let modelled: CardProfile.Interface = link == .contact ? .contact : .contactless
+        guard card.interface != modelled else { return }
+        throw SimulatorConfigurationError(
+            .interfaceMismatch,
+            "the card variant '\(card.name)' is a \(card.interface.rawValue) card, but the timing profile "
+                + "'\(timing.name)' models a \(modelled.rawValue) link; a \(modelled.rawValue) profile needs a "
+                + "\(modelled.rawValue) card (without a card variant, '\(defaultCard(for: timing).name)' is used)")
+    }
+
     /// The timing profile with the slow-card fault applied.
     public var effectiveTiming: TimingProfile {
         var timing = self.timing

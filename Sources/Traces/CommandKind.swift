@@ -9,7 +9,10 @@ public enum CommandKind {
         case 0x20: return "VERIFY"
         case 0x24: return "CHANGE REFERENCE DATA"
         case 0x2C: return "RESET RETRY COUNTER"
-        case 0x2A: return p1 == 0x9E && p2 == 0x9A ? "COMPUTE DIGITAL SIGNATURE" : "PERFORM SECURITY OPERATION"
+        // ISO's PSO form (P1 P2 9E 9A) and JPKI's own (80 2A 00 80, what the pin scenario sends).
+        case 0x2A:
+            return (p1 == 0x9E && p2 == 0x9A) || (p1 == 0x00 && p2 == 0x80)
+                ? "COMPUTE DIGITAL SIGNATURE" : "PERFORM SECURITY OPERATION"
         case 0x88: return "INTERNAL AUTHENTICATE"
         case 0x84: return "GET CHALLENGE"
         case 0xC0: return "GET RESPONSE"

@@ -87,6 +87,11 @@ public struct Trace: Sendable {
     /// How many transmit events the trace holds.
     public var exchangeCount: Int { events.reduce(0) { $0 + ($1.kind == .transmit ? 1 : 0) } }
 
+    /// How many transmit events carry no duration: their source did not record one.
+    public var untimedExchangeCount: Int {
+        events.reduce(0) { $0 + ($1.kind == .transmit && !$1.hasDuration ? 1 : 0) }
+    }
+
     /// Indices of the iteration events.
     public var iterationEventIndices: [Int] { events.indices.filter { events[$0].kind == .iteration } }
 
@@ -123,11 +128,13 @@ public struct Trace: Sendable {
 
     /// Appends an exchange as given (callers redact first; ``TraceWriter`` does when writing).
     /// `result` is the PC/SC code: 0 for success, else the failure and `response` is empty.
+    /// `duration` is nil when the source did not record how long the exchange took (scriptor):
+    /// unknown, which is not the same as 0.
     public mutating func appendTransmit(
-        time: UInt64, duration: UInt64, command: Span<UInt8>, response: Span<UInt8>, result: UInt32 = 0
+        time: UInt64, duration: UInt64?, command: Span<UInt8>, response: Span<UInt8>, result: UInt32 = 0
     ) {
         var event = TraceEvent(kind: .transmit, time: time)
-        event.setDuration(duration)
+        if let duration { event.setDuration(duration) }
         event.result = result
         event.payloadOffset = UInt64(arena.count)
         event.firstCount = UInt32(command.count)

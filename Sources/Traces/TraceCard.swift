@@ -27,10 +27,14 @@ public struct TraceCard: VirtualCard, Sendable {
     /// How many commands matched nothing.
     public private(set) var mismatchCount = 0
 
+    /// - Throws: ``TraceError/Code/missingResponses`` for a trace without responses;
+    ///   ``TraceError/Code/missingDurations`` when `timing` is not ``ReplayTiming/none`` and an
+    ///   exchange has no recorded duration.
     public init(trace: Trace, matching: ReplayMatching = .strict, timing: ReplayTiming = .recorded) throws(TraceError) {
         if trace.header.responsesMissing {
             throw TraceError(.missingResponses, "the trace holds commands without responses; a card cannot answer from it")
         }
+        try TraceCursor.requireDurations(of: trace, for: timing)
         cursor = TraceCursor(trace: trace, matching: matching, timing: timing)
         atr = trace.header.atr.isEmpty ? Self.fallbackATR : trace.header.atr
     }

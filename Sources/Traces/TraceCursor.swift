@@ -76,7 +76,9 @@ struct TraceCursor: Sendable {
         var groupOf: [UInt32: Int32] = [:]
         var members: [[UInt64]] = []
         var groups = [Int32](repeating: -1, count: events.count)
-        for (index, event) in events.enumerated() where event.kind == .transmit {
+        // Only recorded durations are drawn from; a trace missing any is refused before
+        // sampling (``requireDurations(of:for:)``), so no group is empty.
+        for (index, event) in events.enumerated() where event.kind == .transmit && event.hasDuration {
             let start = Int(event.payloadOffset)
             var key: UInt32 = 0xFF00_0000
             if event.firstCount >= 4 {
@@ -106,6 +108,36 @@ struct TraceCursor: Sendable {
     }
 
     var segmentCount: Int { segmentStarts.count }
+
+    /// Refuses a timing mode that needs durations the trace does not hold.
+    ///
+    /// `recorded` and `scaled` wait each exchange's own duration and `sampled` draws from them;
+    /// an exchange whose source recorded none (scriptor logs, apdu4j exchanges without `# Nms`)
+    /// would have to be served at some made-up time, 0 being the worst guess: it would replay
+    /// as an infinitely fast reader. Only `none` promises nothing about time.
+    static func requireDurations(of trace: Trace, for timing: ReplayTiming) throws(TraceError) {
+        if case .none = timing { return }
+        let untimed = trace.untimedExchangeCount
+        guard untimed > 0 else { return }
+        let total = trace.exchangeCount
+        let mode: String
+        switch timing {
+        case .none: return
+        case .recorded: mode = "recorded"
+        case .scaled(let factor): mode = "scaled:\(factor)"
+        case .sampled: mode = "sampled"
+        }
+        let which =
+            untimed < total
+            ? "\(untimed) of the trace's \(total) exchanges have no recorded duration"
+            : total == 1 ? "the trace's exchange has no recorded duration"
+            : "the trace's \(total) exchanges have no recorded duration"
+        let source = trace.header.note.map { " (\($0))" } ?? ""
+        throw TraceError(
+            .missingDurations,
+            "\(which)\(source); timing '\(mode)' needs one for every exchange, "
+                + "and only timing 'none' replays without them")
+    }
 
     /// The recorded iteration event of the current segment, if any.
     var currentIterationEvent: Int? {

@@ -32,7 +32,8 @@ public struct TraceDiff: Sendable {
     public var firstCommandDifference: Difference?
     /// The first exchange with the same command and a different response (or result).
     public var firstResponseDifference: Difference?
-    /// Kinds present in both traces, in order of first appearance in A.
+    /// Kinds with recorded durations in both traces, in order of first appearance in A
+    /// (exchanges whose source recorded no duration are left out, not counted as 0).
     public var timing: [KindTiming]
 
     /// Whether commands and responses agree exchange by exchange.
@@ -99,7 +100,7 @@ public struct TraceDiff: Sendable {
     private static func medians(_ trace: Trace) -> (order: [String], values: [String: UInt64]) {
         var order: [String] = []
         var durations: [String: [UInt64]] = [:]
-        for (index, event) in trace.events.enumerated() where event.kind == .transmit {
+        for (index, event) in trace.events.enumerated() where event.kind == .transmit && event.hasDuration {
             let command = trace.commandBytes(of: index)
             let kind = command.count >= 4 ? CommandKind.name(ins: command[1], p1: command[2], p2: command[3]) : "malformed"
             if durations[kind] == nil { order.append(kind) }

@@ -38,6 +38,9 @@ public struct TraceError: Error, Hashable, Sendable, CustomStringConvertible {
         case importFormat
         /// The trace has no responses (a scriptor script) and the caller did not accept that.
         case missingResponses
+        /// Replay was asked to reproduce durations (recorded, scaled or sampled timing) that the
+        /// trace does not hold: its source recorded none (scriptor) or not for every exchange.
+        case missingDurations
     }
 
     /// The category.

@@ -59,7 +59,8 @@ public struct TraceEvent: Sendable, Hashable, BitwiseCopyable {
     public var iterationNumber: UInt32
     /// Nanoseconds from the start of the trace (`t`).
     public var time: UInt64
-    /// Nanoseconds the call took (`d`); 0 when not recorded.
+    /// Nanoseconds the call took (`d`); 0 when not recorded, so read ``hasDuration`` first:
+    /// an unrecorded duration is unknown, never a measured 0.
     public var duration: UInt64
     /// Where this event's bytes start in the arena.
     @usableFromInline var payloadOffset: UInt64
@@ -95,8 +96,12 @@ public struct TraceEvent: Sendable, Hashable, BitwiseCopyable {
         return IterationMode(rawValue: modeCode)
     }
 
-    /// Whether the file gave a duration (`d`) for this event.
+    /// Whether the file gave a duration (`d`) for this event; false when the source did not
+    /// record one (scriptor logs, an apdu4j exchange without its `# Nms` comment).
     public var hasDuration: Bool { flags & 1 != 0 }
+
+    /// The duration, or nil when it was not recorded.
+    public var recordedDuration: UInt64? { hasDuration ? duration : nil }
 
     /// Whether an iteration event carries a challenge.
     public var hasChallenge: Bool { flags & 2 != 0 }

@@ -9,7 +9,8 @@ extension TraceImport {
     /// stored with `SCARD_F_INTERNAL_ERROR` since the dump does not keep the PC/SC code.
     ///
     /// Dumps carry no timestamps: `t` is the running sum of the durations, and durations have
-    /// millisecond resolution (the header note says so).
+    /// millisecond resolution (the header note says so). An exchange without its `# Nms`
+    /// comment has no duration (unknown, not 0), and the note counts such exchanges.
     public static func apdu4j(_ text: String, reader: TraceHeader.Reader? = nil) throws(TraceError) -> Trace {
         var trace = Trace(header: header(source: "apdu4j", reader: reader, atr: [], note: "durations have 1 ms resolution; t is their running sum"))
         var pending: (command: [UInt8], line: Int)?
@@ -52,9 +53,9 @@ extension TraceImport {
                 guard bytes.count >= 2 else {
                     throw TraceError(.importFormat, line: number, "a response needs at least SW1 SW2")
                 }
-                let d = duration ?? 0
-                trace.appendTransmit(time: clock, duration: d, command: redacted(command.command).span, response: bytes.span)
-                clock += d
+                trace.appendTransmit(
+                    time: clock, duration: duration, command: redacted(command.command).span, response: bytes.span)
+                clock += duration ?? 0
                 pending = nil
                 duration = nil
                 exchanges += 1
@@ -69,12 +70,17 @@ extension TraceImport {
             throw TraceError(.truncatedLine, line: pending.line, "the dump ends after a command without its response")
         }
         guard exchanges > 0 else { throw TraceError(.importFormat, "the dump holds no exchanges") }
+        let untimed = trace.untimedExchangeCount
+        if untimed > 0 {
+            trace.header.note = (trace.header.note ?? "")
+                + "; \(untimed) of \(exchanges) exchanges have no '# Nms' comment: their durations are unknown"
+        }
         return trace
     }
 
     /// Imports a scriptor file. Two shapes are read:
     /// - scriptor's output (`> 00 A4 …` then `< 90 00 : Normal processing.`): commands with
-    ///   responses, no timing (durations 0);
+    ///   responses, no timing (no durations: scriptor measures none, and 0 would be a lie);
     /// - a script (one hex command per line, `\` continuing a line, `reset`, `#` comments,
     ///   `exit`): commands only. Such a trace cannot be replayed, so the import refuses unless
     ///   `acceptMissingResponses`; then responses are empty and the header has
@@ -82,7 +88,8 @@ extension TraceImport {
     public static func scriptor(
         _ text: String, reader: TraceHeader.Reader? = nil, acceptMissingResponses: Bool = false
     ) throws(TraceError) -> Trace {
-        var trace = Trace(header: header(source: "scriptor", reader: reader, atr: [], note: "scriptor records no timing: durations are 0"))
+        var trace = Trace(
+            header: header(source: "scriptor", reader: reader, atr: [], note: "scriptor records no timing: durations are unknown"))
         var pending: (command: [UInt8], line: Int)?
         var continued = ""
         var continuedLine = 0
@@ -116,7 +123,8 @@ extension TraceImport {
                     guard response.count >= 2 else {
                         throw TraceError(.importFormat, line: number, "a response needs at least SW1 SW2")
                     }
-                    trace.appendTransmit(time: 0, duration: 0, command: redacted(command.command).span, response: response.span)
+                    trace.appendTransmit(
+                        time: 0, duration: nil, command: redacted(command.command).span, response: response.span)
                     pending = nil
                 }
                 continue
@@ -141,7 +149,7 @@ extension TraceImport {
             guard command.count >= 4, command.count <= TraceLimits.maximumCommandBytes else {
                 throw TraceError(.importFormat, line: start, "a command of \(command.count) bytes")
             }
-            trace.appendTransmit(time: 0, duration: 0, command: redacted(command).span, response: Span<UInt8>())
+            trace.appendTransmit(time: 0, duration: nil, command: redacted(command).span, response: Span<UInt8>())
             commandsOnly += 1
         }
         if let pending { throw TraceError(.truncatedLine, line: pending.line, "the output ends after a command without its response") }

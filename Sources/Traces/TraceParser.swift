@@ -241,8 +241,8 @@ struct TraceParser {
         guard let type = f.type else { throw TraceError(.missingField, "the event has no \"type\"") }
         if s.equals(type, "transmit") {
             var event = TraceEvent(kind: .transmit, time: try time(f))
-            guard let d = f.d else { throw TraceError(.missingField, "transmit has no \"d\" (duration)") }
-            event.setDuration(try Self.duration(d))
+            // No "d": the source did not record the duration (scriptor); unknown, not 0.
+            if let d = f.d { event.setDuration(try Self.duration(d)) }
             guard let c = f.c else { throw TraceError(.missingField, "transmit has no \"c\" (command)") }
             guard let r = f.r else { throw TraceError(.missingField, "transmit has no \"r\" (response)") }
             guard let rv = f.rv else { throw TraceError(.missingField, "transmit has no \"rv\" (PC/SC result)") }

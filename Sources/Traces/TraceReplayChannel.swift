@@ -28,7 +28,9 @@ public struct TraceReplayChannel: CardConnection {
     public private(set) var servedExchanges = 0
 
     /// - Throws: ``TraceError/Code/missingResponses`` for a trace without responses (a scriptor
-    ///   script) unless `acceptMissingResponses`, in which case such exchanges fail when sent.
+    ///   script) unless `acceptMissingResponses`, in which case such exchanges fail when sent;
+    ///   ``TraceError/Code/missingDurations`` when `timing` is not ``ReplayTiming/none`` and an
+    ///   exchange has no recorded duration.
     public init(
         trace: Trace, matching: ReplayMatching = .strict, timing: ReplayTiming = .none,
         acceptMissingResponses: Bool = false
@@ -38,6 +40,7 @@ public struct TraceReplayChannel: CardConnection {
                 .missingResponses,
                 "the trace holds commands without responses (\(trace.header.note ?? "imported without responses")); it cannot be replayed")
         }
+        try TraceCursor.requireDurations(of: trace, for: timing)
         cursor = TraceCursor(trace: trace, matching: matching, timing: timing)
         atr = trace.header.atr
     }

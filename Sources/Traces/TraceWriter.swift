@@ -126,14 +126,17 @@ public struct TraceWriter: ~Copyable {
     }
 
     /// One exchange. `result` 0 is success; for failures pass the PC/SC code and an empty
-    /// response. The command is redacted and the response scrubbed as configured.
+    /// response. The command is redacted and the response scrubbed as configured. A nil
+    /// `duration` (the source did not record one) leaves `d` out: unknown, not 0.
     public mutating func transmit(
-        time: UInt64, duration: UInt64, command: Span<UInt8>, response: Span<UInt8>, result: UInt32 = 0
+        time: UInt64, duration: UInt64?, command: Span<UInt8>, response: Span<UInt8>, result: UInt32 = 0
     ) throws(TraceError) {
         JSONOutput.ascii("{\"type\":\"transmit\",\"t\":", to: &buffer)
         JSONOutput.integer(time, to: &buffer)
-        JSONOutput.ascii(",\"d\":", to: &buffer)
-        JSONOutput.integer(duration, to: &buffer)
+        if let duration {
+            JSONOutput.ascii(",\"d\":", to: &buffer)
+            JSONOutput.integer(duration, to: &buffer)
+        }
         JSONOutput.ascii(",\"c\":", to: &buffer)
         if redactsPINs && command.count > 4 && PINRedaction.carriesPIN(ins: command[1]) {
             let redacted = PINRedaction.redacted(command)
@@ -195,7 +198,8 @@ public struct TraceWriter: ~Copyable {
             case .transmit:
                 let command = trace.command(of: index)
                 let response = trace.response(of: index)
-                try transmit(time: event.time, duration: event.duration, command: command, response: response, result: event.result)
+                try transmit(
+                    time: event.time, duration: duration, command: command, response: response, result: event.result)
             case .iteration:
                 if let challenge = trace.challenge(of: index) {
                     try iteration(time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm, challenge: challenge.span)

@@ -85,7 +85,6 @@ struct TraceFormatTests {
         ("{\"type\":\"transmit\",\"t\":1,\"d\":-2,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}", .outOfRange),
         ("{\"type\":\"transmit\",\"t\":1,\"d\":3600000000001,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}", .outOfRange),
         ("{\"type\":\"transmit\",\"t\":1,\"d\":2,\"c\":\"00A4\",\"r\":\"9000\"}", .missingField),
-        ("{\"type\":\"transmit\",\"t\":1,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}", .missingField),
         ("{\"type\":\"transmit\",\"t\":\"1\",\"d\":2,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}", .wrongType),
         ("{\"type\":\"transmit\",\"t\":1.5,\"d\":2,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}", .wrongType),
         ("{\"type\":\"transmit\",\"t\":1,\"d\":2,\"c\":42,\"r\":\"9000\",\"rv\":0}", .wrongType),

@@ -71,7 +71,7 @@ func writeLargeTrace(exchangeCount: Int) -> (path: String, bytes: Int) {
     }
     try! writer.close()
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    return (path, size ?? 0)
+    return (path, size)
 }
 
 /// The generated file, set by the load benchmark's setup.

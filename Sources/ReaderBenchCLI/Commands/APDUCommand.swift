@@ -1,5 +1,6 @@
 import APDU
 import ArgumentParser
+import CardLayout
 import HexCoding
 
 /// `readerbench apdu …`: work with single APDUs.
@@ -85,7 +86,14 @@ struct APDUCommand: ParsableCommand {
 
     /// `readerbench apdu decode HEX [--response]`
     struct Decode: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Explain a command or response APDU given in hex.")
+        static let configuration = CommandConfiguration(
+            abstract: "Explain a command or response APDU given in hex.",
+            discussion: """
+                A command is named in the read path's words first (SELECT by AID or file id with the \
+                My Number Card's application and file names, READ BINARY offset and length, VERIFY, \
+                COMPUTE DIGITAL SIGNATURE, GET RESPONSE), then its fields. PIN data (VERIFY, CHANGE \
+                REFERENCE DATA, RESET RETRY COUNTER) is shown redacted.
+                """)
 
         @Argument(help: "The APDU in hex (spaces allowed).") var hex: String
         @Flag(help: "Read it as a response (data + SW1 SW2) rather than a command.") var response = false
@@ -93,24 +101,32 @@ struct APDUCommand: ParsableCommand {
         func run() throws {
             let bytes: [UInt8]
             do { bytes = try Hex.decode(hex) } catch { throw fail("\(error)", status: ExitStatus.badInput) }
-            do {
-                if response {
-                    let view = try ResponseView(bytes.span)
-                    print("data (\(view.data.count) bytes): \(Hex.encode(view.data, style: .spaced))")
-                    print("status: \(view.statusWord)")
-                } else {
-                    let view = try CommandView(bytes.span)
-                    let h = view.header
-                    print("case \(view.caseNumber)\(view.isExtended ? " extended" : view.caseNumber == 1 ? "" : " short")")
-                    print("CLA \(Hex.encode([h.cla]))  INS \(Hex.encode([h.ins]))  P1 \(Hex.encode([h.p1]))  P2 \(Hex.encode([h.p2]))")
-                    if !view.data.isEmpty {
-                        print("Lc \(view.data.count): \(Hex.encode(view.data, style: .spaced))")
-                    }
-                    if let le = view.expectedLength { print("Le \(le)") }
-                }
-            } catch let error as APDUError {
+            let lines: [String]
+            do { lines = try response ? Self.responseLines(bytes) : Self.commandLines(bytes) } catch {
                 throw fail(error.description, status: ExitStatus.badInput)
             }
+            for line in lines { print(line) }
+        }
+
+        static func responseLines(_ bytes: [UInt8]) throws(APDUError) -> [String] {
+            let view = try ResponseView(bytes.span)
+            return ["data (\(view.data.count) bytes): \(Hex.encode(view.data, style: .spaced))", "status: \(view.statusWord)"]
+        }
+
+        /// What the command asks for, then its case, header, data (PINs redacted) and Le.
+        static func commandLines(_ bytes: [UInt8]) throws(APDUError) -> [String] {
+            let description = try CommandDescription(bytes.span)
+            let view = try CommandView(bytes.span)
+            let h = view.header
+            var lines = [description.summary]
+            lines.append("case \(view.caseNumber)\(view.isExtended ? " extended" : view.caseNumber == 1 ? "" : " short")")
+            lines.append("CLA \(Hex.encode([h.cla]))  INS \(Hex.encode([h.ins]))  P1 \(Hex.encode([h.p1]))  P2 \(Hex.encode([h.p2]))")
+            if !description.shownData.isEmpty {
+                let redacted = description.dataIsRedacted ? " (PIN, redacted)" : ""
+                lines.append("Lc \(description.shownData.count): \(Hex.encode(description.shownData, style: .spaced))\(redacted)")
+            }
+            if let le = view.expectedLength { lines.append("Le \(le)") }
+            return lines
         }
     }
 }

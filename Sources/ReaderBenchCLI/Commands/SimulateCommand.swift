@@ -27,7 +27,8 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: "vpcd slot: 0 (Virtual PCD 00 00), 1 (Virtual PCD 00 01), … up to the rig's readers − 1.")
     var slot: Int = 0
-    @Option(help: "Card variant.") var card: String = CardProfile.contactless.name
+    @Option(help: "Card variant (default: the one the timing profile models, e.g. contact-short for contact-default).")
+    var card: String?
     @Option(help: "Timing profile: a built-in name or a JSON file.") var profile: String = "instant"
     @Option(help: "Fault to inject (repeatable).") var fault: [String] = []
     @Option(help: "JPKI user-authentication PIN of the simulated card (test data).") var authPin: String = "1234"
@@ -46,8 +47,12 @@ struct SimulateCommand: ParsableCommand {
         if list {
             print("card variants:")
             for profile in CardProfile.builtIn { print("  \(profile.name.padding(20))\(profile.summary)") }
-            print("timing profiles (modelled, not measured):")
-            for timing in TimingProfiles.builtIn() { print("  \(timing.name.padding(20))\(timing.imitates.prefix(110))") }
+            print("timing profiles (modelled, not measured), and the card variant each serves without --card:")
+            for timing in TimingProfiles.builtIn() {
+                // A profile that models no link (instant, fixed-2ms) takes any card variant.
+                let card = SimulatorConfiguration.defaultCard(for: timing).name + (timing.transfer == nil ? " (any)" : "")
+                print("  \(timing.name.padding(20))\(card.padding(20))\(timing.imitates.prefix(90))")
+            }
             return
         }
         let slots = VPCDEndpoint.rigReaderCount
@@ -118,27 +123,42 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
-extension String {
-    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
-}
-
 extension SimulateCommand {
     /// The simulator configuration from command-line words, with errors a user can act on.
+    ///
+    /// Without `card`, the variant the timing profile models is served (a contact profile
+    /// serves a contact card); a named variant of the other interface is refused rather than
+    /// timed as a card it is not.
     static func simulatorConfiguration(
-        card: String, profile: String, faults: [String], pins: CardPINs
+        card: String?, profile: String, faults: [String], pins: CardPINs
     ) throws -> SimulatorConfiguration {
-        guard let cardProfile = CardProfile.named(card) else {
-            throw fail(
-                "no card variant '\(card)'; one of \(CardProfile.builtIn.map(\.name).joined(separator: ", "))",
-                status: ExitStatus.badInput)
+        var cardProfile: CardProfile?
+        if let card {
+            guard let named = CardProfile.named(card) else {
+                throw fail(
+                    "no card variant '\(card)'; one of \(CardProfile.builtIn.map(\.name).joined(separator: ", "))",
+                    status: ExitStatus.badInput)
+            }
+            cardProfile = named
         }
         let timing: TimingProfile
         do { timing = try TimingProfiles.named(profile) } catch { throw fail(error.description, status: ExitStatus.badInput) }
         var parsed: [CardFault] = []
         for text in faults {
-            do { parsed.append(try CardFault(parsing: text)) } catch { throw fail(error.description, status: ExitStatus.badInput) }
+            do { parsed.append(try CardFault(parsing: text)) } catch {
+                throw fail(error.description, status: ExitStatus.badInput)
+            }
         }
         if let problem = pins.validationProblem() { throw fail(problem, status: ExitStatus.badInput) }
-        return SimulatorConfiguration(card: cardProfile, timing: timing, faults: parsed, pins: pins)
+        do {
+            return try SimulatorConfiguration(card: cardProfile, matching: timing, faults: parsed, pins: pins)
+        } catch {
+            throw fail(error.description, status: ExitStatus.badInput)
+        }
     }
 }
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}
+

@@ -72,7 +72,9 @@ struct TraceCommand: ParsableCommand {
             let header = info.header
             print("trace    \(file)")
             print("reader   \(header.reader.name) (model \(header.reader.modelKey))")
-            print("ATR      \(Hex.encode(header.atr, style: .spaced))  \(header.protocolName)")
+            let atr =
+                header.atr.isEmpty ? "not recorded (the source does not show it)" : Hex.encode(header.atr, style: .spaced)
+            print("ATR      \(atr)  \(header.protocolName)")
             print("created  \(header.createdAt) by \(header.tool.name) \(header.tool.version)")
             var labels: [String] = []
             if header.synthetic { labels.append("synthetic") }
@@ -83,14 +85,26 @@ struct TraceCommand: ParsableCommand {
             if let note = header.note { print("note     \(note)") }
             let counts = info.eventCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }
             print("events   \(counts.joined(separator: ", ")); \(info.iterations) iterations; \(info.failedExchanges) failed exchanges")
-            print("span     \(milliseconds(info.spanNanoseconds)) ms")
+            print("span     \(info.spanNanoseconds.map { "\(milliseconds($0)) ms" } ?? "unknown: no time recorded")")
+            // An exchange without a recorded duration is unknown, not 0 ms: no row of zeros for it.
+            guard info.hasTiming else {
+                print("latency  no timing recorded (\(info.exchanges) exchanges, none with a duration)")
+                return
+            }
             print("recorded latency per command (ms)\(header.modelled ? ", modelled" : ""):")
-            print("  " + ["command".padding(28), "count", "min", "p50", "p90", "p99", "max"].joined(separator: "  "))
+            var table = TextTable(header: ["command", "count", "min", "p50", "p90", "p99", "max"])
             for kind in info.latencies {
                 let s = kind.summary
+                table.append([
+                    kind.kind, String(s.count), milliseconds(s.min), milliseconds(s.p50), milliseconds(s.p90),
+                    milliseconds(s.p99), milliseconds(s.max),
+                ])
+            }
+            for line in table.lines(indent: "  ") { print(line) }
+            if info.untimedExchanges > 0 {
                 print(
-                    "  " + [kind.kind.padding(28), String(s.count), milliseconds(s.min), milliseconds(s.p50), milliseconds(s.p90),
-                     milliseconds(s.p99), milliseconds(s.max)].joined(separator: "  "))
+                    "  \(info.untimedExchanges) of \(info.exchanges) exchanges have no recorded duration "
+                        + "and are not in the table")
             }
         }
     }
@@ -122,6 +136,11 @@ struct TraceCommand: ParsableCommand {
                 print("  B: \(response.hexB ?? "(none)")")
             }
             if diff.sameExchanges { print("commands and responses are the same") }
+            guard !diff.timing.isEmpty else {
+                print("median latency per command: no command kind has recorded durations in both traces")
+                if !diff.sameExchanges { throw ExitCode(1) }
+                return
+            }
             print("median latency per command (ms): A, B, B/A")
             for timing in diff.timing {
                 print(

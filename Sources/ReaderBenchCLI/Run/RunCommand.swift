@@ -85,7 +85,8 @@ struct RunCommand: ParsableCommand {
     var allowPinRetryBelow: Int?
 
     // MARK: Simulated card and traces
-    @Option(help: "Simulated card variant (simulated runs).") var card: String = CardProfile.contactless.name
+    @Option(help: "Simulated card variant (simulated runs; default: the one the timing profile models).")
+    var card: String?
     @Option(help: "Timing profile of the simulated card (modelled): a built-in name or a JSON file.")
     var profile: String = "instant"
     @Option(help: "Fault injected into the simulated card (repeatable).") var fault: [String] = []

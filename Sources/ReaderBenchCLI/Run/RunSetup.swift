@@ -75,6 +75,11 @@ struct RunSetup {
         if let replay {
             let timing = try ReplayOptionParsing.timing(command.timing, seed: command.seed)
             let matching = try ReplayOptionParsing.matching(command.matching)
+            // Refuse what cannot replay (a trace without durations at recorded timing) here,
+            // as bad input, before any reader starts.
+            do { _ = try TraceReplayChannel(trace: replay.trace, matching: matching, timing: timing) } catch {
+                throw fail("\(replay.path): \(error)", status: ExitStatus.badInput)
+            }
             add(.trace(path: replay.path, trace: replay.trace, matching: matching, timing: timing), to: runPool, pin: try pins.pin(for: ""))
         } else if let inProcessReason {
             add(

@@ -4,9 +4,12 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// Exit codes the tool keeps to, so scripts can tell bad input from a failing reader.
+/// Exit codes the tool keeps to, so scripts can tell bad input from a failing reader (the
+/// README's table). A command may give a status a meaning of its own in its help (`trace diff`
+/// exits 1 when the traces differ).
 enum ExitStatus {
-    /// Malformed input: a TLV, APDU, hex string or file that cannot be read.
+    /// Malformed input: a TLV, APDU, hex string or file that cannot be read, or an option the
+    /// parser rejects (``ReaderBench/main()`` maps swift-argument-parser's 64 to this).
     static let badInput: Int32 = 2
     /// The environment failed: no pcscd, no reader, a reader error, a card that stopped answering.
     static let environment: Int32 = 3
