@@ -66,6 +66,10 @@ public enum CalibrationTarget: Sendable {
     case vpcd(slot: Int)
     /// The simulated card in this process.
     case inProcess
+    /// A real reader and the card it holds: the floor (SELECT JPKI AP, which changes nothing on
+    /// the card) and the A/A noise of the `visual` scenario (no PIN); no delay can be injected
+    /// into a real card.
+    case reader(String)
 }
 
 /// Measures the host's error bars on one stack, in order: clock, instrumentation, wake-up
@@ -89,20 +93,44 @@ public enum Calibrator {
         case .inProcess:
             figures = try measureInProcess(options: options, progress: progress)
             notes.append("in-process: no PC/SC stack and no reader; these are the harness's own figures")
+        case .reader(let name):
+            let open = { () throws(TransportError) -> PCSCReaderChannel in
+                do throws(PCSCError) { return try PCSCReaderChannel(readerName: name) } catch { throw error.transportError }
+            }
+            var quiet = options
+            quiet.delays = []
+            quiet.experiments = false
+            figures = try measureStack(open: open, timing: nil, options: quiet, progress: progress)
+            notes.append("a real card cannot be made to wait: no busy-card overhead was measured on \(name)")
         }
-        let stack: String
-        switch target {
-        case .vpcd(let slot):
-            stack = "pcscd \(PCSCContext.libraryVersion) + vpcd (\(VPCDEndpoint.readerName(slot: slot))), simulated card"
-        case .inProcess: stack = "in-process simulated card (no PC/SC)"
-        }
+        let stack = Self.stackName(target)
         var reader: String?
         if case .vpcd(let slot) = target { reader = VPCDEndpoint.readerName(slot: slot) }
+        if case .reader(let name) = target { reader = name }
         return HostCalibration(
             measuredAt: ISO8601DateFormatter().string(from: Date()), origin: origin, stack: stack, reader: reader,
             environment: environment, clock: clock, instrumentationNanosecondsPerAPDU: instrumentation,
             wakeUpLateness: wakeUp, floor: figures.floor, delays: figures.delays, causes: figures.causes,
             replay: figures.replay, aa: figures.aa, notes: notes + figures.notes)
+    }
+
+    /// The least a run states about its host when no stack can be measured at its start: the
+    /// clock and the instrumentation cost, with `note` saying why the rest is missing.
+    public static func clockOnly(stack: String, note: String) -> HostCalibration {
+        HostCalibration(
+            measuredAt: ISO8601DateFormatter().string(from: Date()), origin: .runStart, stack: stack,
+            clock: ClockProbe.measure(readings: 50_000), instrumentationNanosecondsPerAPDU: InstrumentationCost.measure(),
+            notes: [note])
+    }
+
+    /// How a target's stack is named in calibrations (and in the file name of the latest one).
+    public static func stackName(_ target: CalibrationTarget) -> String {
+        switch target {
+        case .vpcd(let slot):
+            "pcscd \(PCSCContext.libraryVersion) + vpcd (\(VPCDEndpoint.readerName(slot: slot))), simulated card"
+        case .inProcess: "in-process simulated card (no PC/SC)"
+        case .reader(let name): "pcscd \(PCSCContext.libraryVersion) + \(name)"
+        }
     }
 
     struct StackFigures {
@@ -174,7 +202,7 @@ public enum Calibrator {
 
     /// Floor, delays, experiments and A/A on any stack.
     private static func measureStack<Channel: CardConnection & ~Copyable>(
-        open: () throws(TransportError) -> Channel, timing: CalibrationCardTiming, options: CalibrationOptions,
+        open: () throws(TransportError) -> Channel, timing: CalibrationCardTiming?, options: CalibrationOptions,
         progress: (String) -> Void
     ) throws(CalibrationError) -> StackFigures {
         var figures = StackFigures()
@@ -182,15 +210,16 @@ public enum Calibrator {
         do { channel = try open() } catch { throw CalibrationError("cannot open the calibration card: \(error)") }
         do { try channel.connect() } catch { throw CalibrationError("cannot connect to the calibration card: \(error)") }
         progress("round-trip floor (\(options.floorExchanges) exchanges)")
-        timing.set(delay: 0)
+        timing?.set(delay: 0)
         let floor = try roundTrips(&channel, count: options.floorExchanges)
         figures.floor = Distribution(samples: floor)
         for delay in options.delays {
+            guard let timing else { break }
             progress("card busy \(Double(delay) / 1e6) ms")
             timing.set(delay: delay)
             figures.delays.append(overhead(try roundTrips(&channel, count: options.exchanges(forDelay: delay)), delay))
         }
-        if options.experiments {
+        if options.experiments, let timing {
             let delay: UInt64 = 2_000_000
             let count = options.exchanges(forDelay: delay)
             var causes: [OverheadExperiment] = []
@@ -212,7 +241,7 @@ public enum Calibrator {
             causes.append(experiment("card spins and every CPU is kept awake", spun))
             figures.causes = causes
         }
-        timing.set(delay: 0)
+        timing?.set(delay: 0)
         try? channel.disconnect(.leave)
         _ = consume channel
 

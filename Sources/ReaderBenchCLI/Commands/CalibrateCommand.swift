@@ -25,6 +25,8 @@ struct CalibrateCommand: ParsableCommand {
             --in-process measures the harness alone.
             """)
 
+    @Option(help: "Measure this real reader and its card (floor and A/A; SELECT and the visual read only, no PIN).")
+    var reader: String?
     @Flag(help: "Measure the private pcscd + vpcd rig with the simulated card (the default).") var simulate = false
     @Flag(help: "Measure the simulated card inside this process (the harness alone).") var inProcess = false
     @Option(help: "Trace to replay through vpcd for the fidelity figures (default: the shipped contactless-212k one).")
@@ -34,7 +36,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Write the calibration as JSON here.") var out: String?
 
     func run() throws {
-        if simulate && inProcess { throw fail("--simulate and --in-process exclude each other", status: ExitStatus.badInput) }
+        if [simulate, inProcess, reader != nil].filter({ $0 }).count > 1 {
+            throw fail("--reader, --simulate and --in-process exclude each other", status: ExitStatus.badInput)
+        }
         var options = quick ? CalibrationOptions.quick : CalibrationOptions.full
         let environment = Environment.current(pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version)
         var lease: RigLease?
@@ -42,6 +46,12 @@ struct CalibrateCommand: ParsableCommand {
         let target: CalibrationTarget
         if inProcess {
             target = .inProcess
+        } else if let reader {
+            let names: [String]
+            do { names = try CardSourceSelection.resolve(readers: [reader], models: [], all: false) } catch {
+                throw fail(error.message, status: error.code == .badInput ? ExitStatus.badInput : ExitStatus.environment)
+            }
+            target = .reader(names[0])
         } else {
             switch CardSourceSelection.joinRig(note: { printError("readerbench: \($0)") }) {
             case .joined(let joined): lease = joined

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Calibration
 import CardCrypto
 import CardTransport
 import Foundation
@@ -60,6 +61,10 @@ struct RunSetup {
             command: command, simulatorPINs: served != nil || inProcessReason != nil ? simulator.pins : nil,
             replay: replay != nil)
 
+        // The host's error bars on this stack, before anything is measured.
+        let calibration = startCalibration(
+            named: named, servedOnRig: served != nil, inProcess: inProcessReason != nil || replay != nil)
+
         // The engine.
         let runPool = ReaderPool(
             plan: plan,
@@ -70,7 +75,7 @@ struct RunSetup {
                     readersRequested: isPool ? (command.reader + command.model + (command.readers.map { [$0] } ?? [])) : nil,
                     pool: isPool),
                 environment: Environment.current(pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version),
-                calibration: nil, outPath: command.out, csvPath: command.csv),
+                calibration: calibration, outPath: command.out, csvPath: command.csv),
             observer: observer, stopRequested: { Interruption.requested })
         if let replay {
             let timing = try ReplayOptionParsing.timing(command.timing, seed: command.seed)
@@ -124,6 +129,38 @@ struct RunSetup {
                     + "(exit status \(ExitStatus.iterationsFailed))")
             throw ExitCode(ExitStatus.iterationsFailed)
         }
+    }
+
+    /// The short calibration a run embeds: measured now on the same stack (the harness in-process,
+    /// or a free vpcd slot of the rig), or for a real reader the latest `calibrate --reader` of it
+    /// with its age. What cannot be measured is said in the calibration's notes.
+    private func startCalibration(named: [String], servedOnRig: Bool, inProcess: Bool) -> HostCalibration {
+        let progress: (String) -> Void = { printError("readerbench: calibrating: \($0)") }
+        if inProcess {
+            if let measured = try? Calibrator.measure(.inProcess, options: .quick, origin: .runStart, progress: progress) {
+                return measured
+            }
+        } else if servedOnRig || named.allSatisfy(CardSourceSelection.isVirtual) {
+            if let slot = CardSourceSelection.freeVirtualSlot() {
+                do {
+                    return try Calibrator.measure(.vpcd(slot: slot), options: .quick, origin: .runStart, progress: progress)
+                } catch {
+                    printError("readerbench: warning: the host calibration failed: \(error)")
+                }
+            }
+            if let latest = CalibrationFiles.latest(stack: Calibrator.stackName(.vpcd(slot: 0))) { return latest }
+            return Calibrator.clockOnly(
+                stack: "pcscd + vpcd",
+                note: "no free virtual reader slot to calibrate the stack on at the start of the run "
+                    + "(scripts/virtual-reader start --readers N gives more), and no earlier `readerbench calibrate`")
+        } else if let first = named.first(where: { !CardSourceSelection.isVirtual($0) }) {
+            if let latest = CalibrationFiles.latest(stack: Calibrator.stackName(.reader(first))) { return latest }
+            return Calibrator.clockOnly(
+                stack: "pcscd + \(first)",
+                note: "no calibration of \(first) yet: `readerbench calibrate --reader \"\(first)\"` measures its "
+                    + "round-trip floor and A/A noise, and later runs embed it with its age")
+        }
+        return Calibrator.clockOnly(stack: "unknown", note: "the stack could not be calibrated")
     }
 
     /// Adds an endpoint, recorded as a trace when --record asks.
