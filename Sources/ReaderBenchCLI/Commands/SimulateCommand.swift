@@ -2,6 +2,7 @@ import APDU
 import ArgumentParser
 import CardTiming
 import CardTransport
+import Foundation
 import HexCoding
 import Measurement
 import SimulatedCard
@@ -27,6 +28,10 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: "vpcd slot: 0 (Virtual PCD 00 00), 1 (Virtual PCD 00 01), … up to the rig's readers − 1.")
     var slot: Int = 0
+    @Option(help: "Serve a card in each of the first N readers (slots 0 … N−1) instead of one slot.") var readers: Int?
+    @Option(help: "With --readers: timing profiles, comma-separated, one per reader in turn (cycled).")
+    var profiles: String?
+    @Option(help: "With --readers: a fault for one reader, SLOT=FAULT (repeatable).") var readerFault: [String] = []
     @Option(help: "Card variant (default: the one the timing profile models, e.g. contact-short for contact-default).")
     var card: String?
     @Option(help: "Timing profile: a built-in name or a JSON file.") var profile: String = "instant"
@@ -65,6 +70,10 @@ struct SimulateCommand: ParsableCommand {
             try serveTrace(trace)
             return
         }
+        if let readers {
+            try servePool(readers)
+            return
+        }
         let configuration = try makeConfiguration()
         Interruption.install()
         let verbose = self.verbose
@@ -90,6 +99,51 @@ struct SimulateCommand: ParsableCommand {
         }
         let ended = reader.stop()
         printError("simulate: stopped after \(ended.commandCount) commands")
+    }
+
+    /// Serves a card in each of the first `count` readers, each with its own profile and faults,
+    /// until Ctrl-C: a pool of simulated readers for `run --readers all`.
+    func servePool(_ count: Int) throws {
+        let slots = VPCDEndpoint.rigReaderCount
+        guard (1...slots).contains(count) else {
+            throw fail(
+                "--readers must be 1 to \(slots): the rig has \(slots) readers (scripts/virtual-reader start --readers N)",
+                status: ExitStatus.badInput)
+        }
+        let names = (profiles ?? profile).split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+            throw fail("--profiles needs names separated by commas", status: ExitStatus.badInput)
+        }
+        var perSlot: [Int: [String]] = [:]
+        for entry in readerFault {
+            guard let equals = entry.firstIndex(of: "="), let slot = Int(entry[..<equals]), (0..<count).contains(slot) else {
+                throw fail("--reader-fault takes SLOT=FAULT with SLOT 0 to \(count - 1), not '\(entry)'", status: ExitStatus.badInput)
+            }
+            perSlot[slot, default: []].append(String(entry[entry.index(after: equals)...]))
+        }
+        let pins = CardPINs(authentication: authPin, text: textPin, signature: signPin)
+        var configurations: [SimulatorConfiguration] = []
+        for slot in 0..<count {
+            configurations.append(
+                try Self.simulatorConfiguration(
+                    card: card, profile: names[slot % names.count], faults: fault + (perSlot[slot] ?? []), pins: pins))
+        }
+        Interruption.install()
+        var served: [SimulatedReader] = []
+        for (slot, configuration) in configurations.enumerated() {
+            served.append(
+                try SimulatedReader(
+                    configuration, slot: slot, host: host, giveUpConnectingAfter: nil,
+                    reinsertAfterRemoval: .milliseconds(500)))
+            printError(
+                "simulate: \(configuration.card.name) card on \(VPCDEndpoint.readerName(slot: slot)), timing "
+                    + "'\(configuration.timing.name)' (modelled)"
+                    + (configuration.faults.isEmpty ? "" : ", faults: \(configuration.faults.map(\.description).joined(separator: " "))"))
+        }
+        printError("simulate: \(count) readers served; Ctrl-C to stop")
+        while !Interruption.requested { PreciseWait.sleep(until: MonotonicClock.now() + 100_000_000) }
+        let commands = served.map { $0.stop().commandCount }.reduce(0, +)
+        printError("simulate: stopped after \(commands) commands")
     }
 
     /// Serves a recorded trace through vpcd until Ctrl-C.
