@@ -9,6 +9,14 @@ import CardTransport
 public enum CardFault: Sendable, Hashable, CustomStringConvertible {
     /// `remove-after:N`: the card answers N commands, then leaves the field on the next.
     case removeAfter(Int)
+    /// `remove-every:N`: every Nth command since the card was last put back, the card leaves the
+    /// field mid-exchange (put back by the simulator after its reinsertion delay): a clerk who
+    /// lifts the card again and again.
+    case removeEvery(Int)
+    /// `leave-every:N`: after answering every Nth command since the card was last put back, the
+    /// card leaves the field (and is put back after the simulator's reinsertion delay): a clerk
+    /// tapping the card once per check, for tap trials.
+    case leaveEvery(Int)
     /// `mute-on:N`: command N gets no answer (the reader times out); `mute` mutes every command.
     case muteOn(Int?)
     /// `get-response[:K]`: answers carrying data come back as `61XX`, to be fetched with GET
@@ -42,6 +50,8 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
         }
         switch kind {
         case "remove-after": self = .removeAfter(try count(argument))
+        case "remove-every": self = .removeEvery(try count(argument))
+        case "leave-every": self = .leaveEvery(try count(argument))
         case "mute":
             try none()
             self = .muteOn(nil)
@@ -75,7 +85,7 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
         default:
             throw FaultParseError(
                 text: text,
-                reason: "unknown fault; one of remove-after:N, mute, mute-on:N, get-response[:K], wrong-le, status-on:N=SW, slow:F, reset-after:N")
+                reason: "unknown fault; one of remove-after:N, remove-every:N, leave-every:N, mute, mute-on:N, get-response[:K], wrong-le, status-on:N=SW, slow:F, reset-after:N")
         }
     }
 
@@ -92,6 +102,8 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .removeAfter(let n): "remove-after:\(n)"
+        case .removeEvery(let n): "remove-every:\(n)"
+        case .leaveEvery(let n): "leave-every:\(n)"
         case .muteOn(let n): n.map { "mute-on:\($0)" } ?? "mute"
         case .getResponse(let chunk): "get-response:\(chunk)"
         case .wrongLe: "wrong-le"
@@ -116,6 +128,8 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
     public let faults: [CardFault]
     /// Commands received since the card was made (1-based numbering of faults uses this).
     public private(set) var commandCount = 0
+    /// Commands received since the card last left the field (`remove-every` counts these).
+    private var sinceInsertion = 0
     private var pending: [UInt8] = []
     private var pendingStatus = StatusWord.success
     private var heldForWrongLe: [UInt8]? = nil
@@ -141,15 +155,26 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
 
     public mutating func respond(to command: Span<UInt8>, into response: inout OutputSpan<UInt8>) -> CardAction {
         commandCount += 1
+        sinceInsertion += 1
         let n = commandCount
         let action = deliver(command, n, &response)
+        if action == .remove { sinceInsertion = 0 }
         // reset-after:N follows command N's answer whichever fault shaped that answer (a 61XX or
         // 6CXX too); the card's and the transport's volatile state are both gone.
         if action == .respond, let limit = resetAfter, n == limit {
             powerOff()
             return .respondThenRemove
         }
+        if action == .respond, let period = leaveEvery, sinceInsertion >= period {
+            sinceInsertion = 0
+            powerOff()
+            return .respondThenRemove
+        }
         return action
+    }
+
+    private var leaveEvery: Int? {
+        faults.lazy.compactMap { if case .leaveEvery(let c) = $0 { c } else { nil } }.first
     }
 
     private var resetAfter: Int? {
@@ -167,6 +192,7 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
         for fault in faults {
             switch fault {
             case .removeAfter(let limit) where n > limit: return .remove
+            case .removeEvery(let period) where sinceInsertion >= period: return .remove
             case .muteOn(let which) where which == nil || which == n: return .mute
             case .statusOn(let which, let sw) where which == n:
                 response.append(sw)

@@ -22,7 +22,7 @@ struct SimulateCommand: ParsableCommand {
             text 1234, signature ABC123).
 
             Card variants (--card): \(CardProfile.builtIn.map(\.name).joined(separator: ", ")).
-            Faults (--fault, repeatable): remove-after:N, mute, mute-on:N, get-response[:K], wrong-le, \
+            Faults (--fault, repeatable): remove-after:N, remove-every:N, leave-every:N, mute, mute-on:N, get-response[:K], wrong-le, \
             status-on:N=SW, slow:F, reset-after:N.
             """)
 

@@ -153,6 +153,25 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
                 coordinator.turns?.release(id)
                 if failure == nil { failure = engine.checkResults() }
                 if isAbandoned { return (.timeout, "abandoned by the watchdog") }
+                // A PC/SC error or an empty answer may be a card that left mid-exchange: vpcd and
+                // many drivers say only "not transacted", vpcd even hands back zero bytes. If the
+                // reader reports the card gone within one status poll, that is the cause; the
+                // worker then waits for the card to come back.
+                var cardLeft = false
+                if var known = failure, plan.taps == nil, endpoint.watchesCardPresence,
+                    [.pcsc, .cardRemoved, .protocolViolation].contains(known.cause)
+                {
+                    if case .seen = waitForCard(
+                        present: false, engine: &engine, timeoutNanoseconds: cardRemovalWindowNanoseconds)
+                    {
+                        cardLeft = true
+                        if known.cause != .cardRemoved {
+                            known.cause = .cardRemoved
+                            known.message += " — the card left the reader"
+                            failure = known
+                        }
+                    }
+                }
 
                 // A tap: how long detection took, then wait for the card to leave.
                 var tap: TapTiming?
@@ -191,22 +210,23 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
 
                 if let failure {
                     if let stop = failure.stopsRun { return (stop, failure.description) }
-                    switch failure.cause {
-                    case .serviceGone:
+                    if failure.cause == .serviceGone {
                         guard recoverService(&engine, after: failure) else {
                             return (
                                 .error,
                                 "pcscd did not come back within \(plan.serviceWaitMilliseconds) ms after: \(failure.description)"
                             )
                         }
-                    case .readerGone:
+                    } else if failure.cause == .readerGone {
                         return (.readerGone, "the reader went away: \(failure.description)")
-                    case .cardRemoved where endpoint.watchesCardPresence && plan.taps == nil:
+                    } else if cardLeft
+                        || (failure.cause == .cardRemoved && endpoint.watchesCardPresence && plan.taps == nil
+                            && !isPresentNow(&engine))
+                    {
+                        // The card left: wait for it to come back (a lifted card is put back).
                         if case .stop(let reason, let note) = waitForCard(present: true, engine: &engine) {
                             return (reason, note)
                         }
-                    default:
-                        break
                     }
                 }
                 if !pause(plan.intervalMilliseconds) { return (.interrupted, "stopped by the user") }
@@ -220,10 +240,18 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
         case stop(StopReason, String)
     }
 
-    /// Waits (up to `--card-wait`) for the card to be present or absent.
-    private func waitForCard(present: Bool, engine: inout ReadPathEngine<Channel>) -> Wait {
+    /// Whether the reader reports a card right now.
+    private func isPresentNow(_ engine: inout ReadPathEngine<Channel>) -> Bool {
+        if case .seen = waitForCard(present: true, engine: &engine, timeoutNanoseconds: 0) { return true }
+        return false
+    }
+
+    /// Waits (up to `--card-wait`, or `timeoutNanoseconds`) for the card to be present or absent.
+    private func waitForCard(
+        present: Bool, engine: inout ReadPathEngine<Channel>, timeoutNanoseconds: UInt64? = nil
+    ) -> Wait {
         let plan = coordinator.plan
-        let timeout = UInt64(plan.cardWaitMilliseconds) * 1_000_000
+        let timeout = timeoutNanoseconds ?? UInt64(plan.cardWaitMilliseconds) * 1_000_000
         guard let wait = endpoint.waitForCard else { return .seen(MonotonicClock.now()) }
         do {
             if let at = try wait(present, timeout, &engine.transport.channel, coordinator.shouldStop) {
@@ -316,6 +344,11 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
             })
     }
 }
+
+/// How long after a PC/SC error the reader is watched for the card leaving: three of pcscd's
+/// 400 ms status polls (vpcd and drivers without an interrupt endpoint report a removal no
+/// sooner, and a loaded host polls late). Paid only after a failed exchange.
+let cardRemovalWindowNanoseconds: UInt64 = 1_200_000_000
 
 /// Milliseconds with three decimals, for messages.
 func milliseconds(_ nanoseconds: UInt64) -> String {

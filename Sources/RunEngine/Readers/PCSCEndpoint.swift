@@ -30,10 +30,11 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
             (present: Bool, timeout: UInt64, channel: inout PCSCReaderChannel, shouldStop: () -> Bool) throws(TransportError)
                 -> UInt64? in
             let deadline = MonotonicClock.now() &+ timeout
-            while !shouldStop() {
+            // At least one look, even with no time to wait; then slices of at most 250 ms so a
+            // stop is noticed.
+            repeat {
                 let now = MonotonicClock.now()
-                if now >= deadline { return nil }
-                let slice = min(deadline - now, 250_000_000)
+                let slice = min(deadline > now ? deadline - now : 0, 250_000_000)
                 do throws(PCSCError) {
                     if try channel.waitForCard(present: present, timeout: .nanoseconds(Int64(slice))) {
                         return MonotonicClock.now()
@@ -41,7 +42,7 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
                 } catch {
                     throw error.transportError
                 }
-            }
+            } while !shouldStop() && MonotonicClock.now() < deadline
             return nil
         }
         return endpoint
