@@ -18,16 +18,11 @@ import VPCD
 /// pcscd started with that mask inherited ignores TERM, and stopping it then needs KILL.
 @Suite("PC/SC when pcscd stops", .serialized, Rig.enabled)
 struct PCSCServiceRigTests {
-    /// scripts/virtual-reader, found from this file (Tests/PCSCTests/…).
-    static let virtualReaderPath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/virtual-reader").path
-
     @Test("transmitting after pcscd stopped fails at once as pcscd not running, then the rig comes back")
     func transmitAfterPCSCDStopped() throws {
         // Only a pcscd the script started can be stopped and started again by it; cards it started
         // would not come back with a plain `start`, so the test refuses to touch such a rig.
-        let status = Self.virtualReader("status", timeout: 20)
+        let status = Rig.virtualReader("status", timeout: 20)
         try #require(
             status.status == 0 && status.output.contains("pcscd running (PID"),
             "this test restarts pcscd with scripts/virtual-reader, which must own it; status said: \(status.output)")
@@ -40,7 +35,7 @@ struct PCSCServiceRigTests {
         var stopped = false
         defer {
             served.thread.stop()
-            if stopped { _ = Self.virtualReader("start", timeout: 60) }
+            if stopped { _ = Rig.virtualReader("start", timeout: 60) }
         }
 
         // The client connects and exchanges one command while pcscd runs…
@@ -53,7 +48,7 @@ struct PCSCServiceRigTests {
         // transmit on the open connection must fail rather than hang.
         served.thread.stop()
         _ = served.thread.join()
-        let stop = Self.virtualReader("stop", timeout: 30)
+        let stop = Rig.virtualReader("stop", timeout: 30)
         stopped = true
         #expect(stop.status == 0, "scripts/virtual-reader stop said: \(stop.output)")
         client.pcscdStopped.signal()
@@ -75,49 +70,11 @@ struct PCSCServiceRigTests {
         }
 
         // Leave the rig as it was: pcscd up and both readers listed.
-        let start = Self.virtualReader("start", timeout: 60)
+        let start = Rig.virtualReader("start", timeout: 60)
         stopped = start.status != 0
         #expect(start.status == 0, "scripts/virtual-reader start said: \(start.output)")
         let names = try PCSCContext().readerNames()
         #expect(Set(Rig.readers).isSubset(of: names), "after the restart PC/SC lists \(names)")
-    }
-}
-
-extension PCSCServiceRigTests {
-    /// Runs `scripts/virtual-reader COMMAND` under coreutils' `timeout`, output to a file.
-    ///
-    /// Not Foundation's `Process`: its `waitUntilExit` was seen to hang here after `start` returned
-    /// (the script leaves pcscd running in a session of its own), and a hung restart would leave the
-    /// test run stuck with the rig in an unknown state.
-    static func virtualReader(_ command: String, timeout seconds: Int) -> (status: Int32, output: String) {
-        let log = FileManager.default.temporaryDirectory
-            .appendingPathComponent("readerbench-pcsctests-\(getpid())-virtual-reader-\(command).log").path
-        let arguments = ["/usr/bin/timeout", "--kill-after=5", "\(seconds)", virtualReaderPath, command]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let cArguments = arguments.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, cArguments, environ)
-        guard spawned == 0 else { return (-1, "posix_spawn failed: \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        unlink(log)
-        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-        let exited = status & 0x7F == 0
-        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output)
     }
 }
 

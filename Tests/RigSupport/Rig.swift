@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import VPCD
 
@@ -109,5 +110,48 @@ public enum Rig {
         process.waitUntilExit()
         watchdog.cancel()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    // MARK: - The rig script
+
+    /// scripts/virtual-reader, found from this file (Tests/RigSupport/…).
+    public static let virtualReaderPath = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/virtual-reader").path
+
+    /// Runs `scripts/virtual-reader COMMAND` under coreutils' `timeout`, output to a file.
+    ///
+    /// Not Foundation's `Process`: its `waitUntilExit` was seen to hang here after `start` returned
+    /// (the script leaves pcscd running in a session of its own), and a hung restart would leave the
+    /// test run stuck with the rig in an unknown state.
+    public static func virtualReader(_ command: String, timeout seconds: Int = 60) -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("readerbench-rig-\(getpid())-virtual-reader-\(command).log").path
+        let arguments = ["/usr/bin/timeout", "--kill-after=5", "\(seconds)", virtualReaderPath, command]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, cArguments, environ)
+        guard spawned == 0 else { return (-1, "posix_spawn failed: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        unlink(log)
+        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+        let exited = status & 0x7F == 0
+        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output)
     }
 }
