@@ -157,7 +157,15 @@ let package = Package(
             name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "RunModel", "CardIdentity"]),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity", "RunModel"]),
+        .testTarget(
+            name: "RunEngineTests",
+            dependencies: [
+                "RunEngine", "RunModel", "Results", "ReadPath", "Measurement", "CardTransport", "APDU", "SimulatedCard",
+                "Simulator",
+            ]),
+        .testTarget(
+            name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity", "RunModel"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
         .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardLayout", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),

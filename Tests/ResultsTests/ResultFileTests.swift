@@ -212,3 +212,62 @@ struct ResultFileTests {
         #expect(!file.complete && file.summary == nil)
     }
 }
+
+// MARK: - Versions
+
+@Suite("Result file versions")
+struct ResultFileVersionTests {
+    static var fixture: String {
+        Bundle.module.path(forResource: "version1-visual", ofType: "json", inDirectory: "Fixtures")!
+    }
+
+    @Test("a version-1 file reads as one reader with id 0, its iterations and its summary")
+    func readsVersionOne() throws {
+        let file = try ResultFile.load(Self.fixture)
+        #expect(file.header.version == 1)
+        #expect(file.readers.count == 1 && file.readers[0].id == 0)
+        #expect(file.readers[0].card.source == .simulatedInProcess)
+        #expect(file.iterations.count == 8)
+        #expect(file.iterations.allSatisfy { $0.reader == 0 })
+        let summary = try #require(file.summary)
+        #expect(summary.readers.count == 1)
+        #expect(summary.warm?.iterations == 3 && summary.cold?.iterations == 3)
+        #expect(summary.stopReason == .completed)
+    }
+
+    @Test("a reader that joins mid-run is announced in the iteration stream and read back with its iterations")
+    func readerJoinedLines() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("joined.json")
+        let header = Fixture.header()
+        let writer = try ResultFileWriter(path: path, header: header)
+        try writer.append(Fixture.iteration(0))
+        var late = header.readers[0]
+        late.id = 1
+        late.reader.name = "Plugged In Later 00 00"
+        // An iteration of a reader the file does not know yet is refused.
+        var early = Fixture.iteration(1)
+        early.reader = 1
+        #expect(throws: ResultsError.self) { try writer.append(early) }
+        try writer.announce(late)
+        try writer.append(early)
+        // Mid-run, the file already reads, the joined reader included.
+        let partial = try ResultFile.load(path)
+        #expect(partial.readers.map(\.id) == [0, 1])
+        #expect(partial.iterations.map(\.reader) == [0, 1])
+        var aggregator = RunAggregator(labels: header.labels)
+        aggregator.add(Fixture.iteration(0))
+        aggregator.add(early)
+        try writer.finish(summary: aggregator.summary(stopReason: .completed, note: ""))
+        let file = try ResultFile.load(path)
+        #expect(file.complete)
+        #expect(file.readers.last?.reader.name == "Plugged In Later 00 00")
+        #expect(file.summary?.readers.map(\.reader) == [0, 1])
+        // A torn file keeps the announcement too.
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        let torn = directory.file("torn.json")
+        _ = FileManager.default.createFile(atPath: torn, contents: Data(bytes.prefix(bytes.count - 40)))
+        let recovered = try ResultFile.recover(torn)
+        #expect(recovered.readers.map(\.id) == [0, 1])
+    }
+}

@@ -86,7 +86,7 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
         nextID += 1
         let worker = ReaderWorker(id: id, endpoint: endpoint, pin: pin, coordinator: self)
         members[id] = worker
-        (turns as? SequentialTurns)?.join(id)
+        turns?.join(id)
         let underWay = output != nil
         if underWay {
             running.insert(id)
@@ -103,9 +103,17 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
         endpoint: @escaping @Sendable (String) -> ReaderEndpoint<PCSCReaderChannel>?, pin: @escaping @Sendable (String) -> SecretPIN?,
         known: [String]
     ) {
+        watchForNewReaders(endpoint: endpoint, pin: pin, known: known, listing: { PCSCReaderListing() })
+    }
+
+    /// ``watchForNewReaders(endpoint:pin:known:)`` with the reader list from `listing` (tests).
+    func watchForNewReaders<Channel: CardConnection & SendableMetatype & ~Copyable>(
+        endpoint: @escaping @Sendable (String) -> ReaderEndpoint<Channel>?, pin: @escaping @Sendable (String) -> SecretPIN?,
+        known: [String], listing: @escaping @Sendable () -> (any ReaderListing)?
+    ) {
         condition.lock()
         defer { condition.unlock() }
-        hotPlug = HotPlugWatcher(known: Set(known)) { [weak self] name in
+        hotPlug = HotPlugWatcher(known: Set(known), listing: listing) { [weak self] name in
             guard let self, !self.shouldStop(), let made = endpoint(name) else { return }
             self.observer.warning("\(name) was plugged in; it joins the run")
             self.add(made, pin: pin(name))

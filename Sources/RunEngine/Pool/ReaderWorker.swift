@@ -150,7 +150,10 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
                 do { try endpoint.didEnd?(&engine.transport.channel) } catch {
                     coordinator.observer.warning("\(endpoint.name): \(error)")
                 }
-                coordinator.turns?.release(id)
+                // The turn is held until the result is written, so the file holds the iterations
+                // in the order they ran; a card check and a lifted-card wait happen outside it.
+                var resultsWithinTurn = plan.taps == nil
+                if !resultsWithinTurn { coordinator.turns?.release(id) }
                 if failure == nil { failure = engine.checkResults() }
                 if isAbandoned { return (.timeout, "abandoned by the watchdog") }
                 // A PC/SC error or an empty answer may be a card that left mid-exchange: vpcd and
@@ -161,6 +164,11 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
                 if var known = failure, plan.taps == nil, endpoint.watchesCardPresence,
                     [.pcsc, .cardRemoved, .protocolViolation].contains(known.cause)
                 {
+                    // Watching the reader takes up to a second: not while others wait for the turn.
+                    if resultsWithinTurn {
+                        coordinator.turns?.release(id)
+                        resultsWithinTurn = false
+                    }
                     if case .seen = waitForCard(
                         present: false, engine: &engine, timeoutNanoseconds: cardRemovalWindowNanoseconds)
                     {
@@ -199,6 +207,7 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
                 } else {
                     sink.append(result)
                 }
+                if resultsWithinTurn { coordinator.turns?.release(id) }
                 index += 1
                 round += 1
                 if failure != nil && !warmup { failures += 1 }
@@ -253,6 +262,10 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
         let plan = coordinator.plan
         let timeout = timeoutNanoseconds ?? UInt64(plan.cardWaitMilliseconds) * 1_000_000
         guard let wait = endpoint.waitForCard else { return .seen(MonotonicClock.now()) }
+        // A reader waiting for its card does not hold up the others' turns.
+        let long = timeout > cardRemovalWindowNanoseconds
+        if long { coordinator.turns?.pause(id) }
+        defer { if long { coordinator.turns?.resume(id) } }
         do {
             if let at = try wait(present, timeout, &engine.transport.channel, coordinator.shouldStop) {
                 return .seen(at)

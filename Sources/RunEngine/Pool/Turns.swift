@@ -2,72 +2,81 @@ import Foundation
 
 /// How a pool's readers take turns, for the schedules that do not run them all at once.
 protocol Turns: AnyObject, Sendable {
+    /// `reader` belongs to the pool from now on (it may still be starting).
+    func join(_ reader: Int)
     /// Waits for `reader`'s turn; false when `shouldStop` said so first.
     func acquire(_ reader: Int, shouldStop: () -> Bool) -> Bool
     /// `reader` finished its iteration.
     func release(_ reader: Int)
+    /// `reader` is waiting for its card: the others do not wait for it meanwhile.
+    func pause(_ reader: Int)
+    /// `reader`'s card is back.
+    func resume(_ reader: Int)
     /// `reader` is done (finished, stopped, unplugged or abandoned): never wait for it again.
     func leave(_ reader: Int)
 }
 
-/// Round-robin as a ticket lock: each iteration takes a ticket and is served in ticket order,
-/// so every reader ready to go gets one iteration before any gets a second, and drift of the
-/// host (thermal, a noisy neighbour) hits every reader alike. A reader waiting for its card
-/// holds no ticket and holds up no one.
+/// Round-robin: one iteration at a time, and no reader starts its next before every other
+/// reader in the pool has had as many turns, so drift of the host (thermal, a noisy neighbour)
+/// hits every reader alike. A reader waiting for its card (paused) holds up no one, and comes
+/// back level with the others rather than catching up in a burst.
 final class RoundRobinTurns: Turns, @unchecked Sendable {
     private let condition = NSCondition()
-    private var nextTicket = 0
-    private var serving = 0
-    /// Tickets given up before being served (a worker told to stop while waiting).
-    private var cancelled: Set<Int> = []
-    /// The ticket each reader holds or waits with.
-    private var held: [Int: Int] = [:]
+    private var taken: [Int: Int] = [:]
+    private var paused: Set<Int> = []
+    private var busy = false
+
+    func join(_ reader: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        taken[reader] = level
+    }
 
     func acquire(_ reader: Int, shouldStop: () -> Bool) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        let ticket = nextTicket
-        nextTicket += 1
-        held[reader] = ticket
-        while serving != ticket {
-            if shouldStop() {
-                cancel(ticket, of: reader)
-                return false
-            }
+        while busy || (taken[reader] ?? 0) > level {
+            if shouldStop() { return false }
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
         }
+        busy = true
         return true
     }
 
     func release(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
-        guard let ticket = held.removeValue(forKey: reader), ticket == serving else { return }
-        advance()
+        busy = false
+        taken[reader, default: 0] += 1
+        condition.broadcast()
+    }
+
+    func pause(_ reader: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        paused.insert(reader)
+        condition.broadcast()
+    }
+
+    func resume(_ reader: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        paused.remove(reader)
+        taken[reader] = max(taken[reader] ?? 0, level)
+        condition.broadcast()
     }
 
     func leave(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
-        guard let ticket = held[reader] else { return }
-        cancel(ticket, of: reader)
-    }
-
-    /// Lock held.
-    private func cancel(_ ticket: Int, of reader: Int) {
-        held[reader] = nil
-        if ticket == serving {
-            advance()
-        } else {
-            cancelled.insert(ticket)
-        }
-    }
-
-    /// Lock held: serve the next ticket nobody gave up.
-    private func advance() {
-        serving += 1
-        while cancelled.remove(serving) != nil { serving += 1 }
+        taken[reader] = nil
+        paused.remove(reader)
         condition.broadcast()
+    }
+
+    /// Lock held: the fewest turns any active reader has had (the next round's number).
+    private var level: Int {
+        taken.filter { !paused.contains($0.key) }.values.min() ?? taken.values.max() ?? 0
     }
 }
 
@@ -93,6 +102,8 @@ final class SequentialTurns: Turns, @unchecked Sendable {
     }
 
     func release(_ reader: Int) {}
+    func pause(_ reader: Int) {}
+    func resume(_ reader: Int) {}
 
     func leave(_ reader: Int) {
         condition.lock()
