@@ -2,6 +2,21 @@ import Foundation
 import Results
 import RunModel
 
+/// Somewhere else a run's results go as they happen, besides the result file and the CSV (the
+/// run history database, a metrics exporter). Called under the sink's lock, from any worker's
+/// thread, after the result file has the same record; a recorder that fails says so in `warn`
+/// and the run goes on.
+public protocol RunRecorder: AnyObject, Sendable {
+    /// The header, before any iteration.
+    func started(_ header: ResultHeader) throws
+    /// A reader that joined during the run.
+    func joined(_ reader: ReaderRecord) throws
+    /// One finished iteration (warm-ups included; `warmup` tells).
+    func append(_ iteration: IterationResult) throws
+    /// The run's summary; the last call.
+    func finished(_ summary: RunSummary) throws
+}
+
 /// Everything a run writes, behind one lock: workers append after each iteration from their own
 /// threads, the watchdog records an abandoned reader from its thread, and the pool finishes the
 /// files. Every finished iteration is on disk the moment ``append(_:)`` returns, and the files
@@ -19,19 +34,44 @@ public final class ResultSink: @unchecked Sendable {
     public private(set) var writeProblem: String?
     /// Told when a write fails (once).
     private let warn: @Sendable (String) -> Void
+    /// Where else results go; a recorder that fails is dropped with a warning.
+    private var recorders: [any RunRecorder]
 
-    /// Creates the result and CSV files (either may be nil) with `header`.
+    /// Creates the result and CSV files (either may be nil) with `header`, and starts `recorders`.
     public init(
-        header: ResultHeader, outPath: String?, csvPath: String?, warn: @escaping @Sendable (String) -> Void
+        header: ResultHeader, outPath: String?, csvPath: String?, recorders: [any RunRecorder] = [],
+        warn: @escaping @Sendable (String) -> Void
     ) throws(RunEngineError) {
         aggregator = RunAggregator(labels: header.labels)
         for reader in header.readers { aggregator.register(reader: reader.id) }
         self.warn = warn
+        self.recorders = []
         do {
             if let outPath { writer = try ResultFileWriter(path: outPath, header: header, replacingExisting: true) }
             if let csvPath { csv = try CSVSampleWriter(path: csvPath, labels: header.labels, replacingExisting: true) }
         } catch {
             throw RunEngineError(.cannotWrite, "\(error)")
+        }
+        for recorder in recorders {
+            do {
+                try recorder.started(header)
+                self.recorders.append(recorder)
+            } catch {
+                warn("results will not be recorded there: \(error)")
+            }
+        }
+    }
+
+    /// Lock held: tells every recorder; one that fails is dropped, once, with a warning.
+    private func tell(_ call: (any RunRecorder) throws -> Void) {
+        recorders.removeAll { recorder in
+            do {
+                try call(recorder)
+                return false
+            } catch {
+                warn("stopped recording there: \(error)")
+                return true
+            }
         }
     }
 
@@ -42,6 +82,7 @@ public final class ResultSink: @unchecked Sendable {
         guard finished == nil else { return }
         aggregator.register(reader: reader.id)
         record { () throws(ResultsError) in try writer?.announce(reader) }
+        tell { try $0.joined(reader) }
     }
 
     /// Adds one finished iteration to the statistics and the files. Iterations of a reader the
@@ -57,6 +98,7 @@ public final class ResultSink: @unchecked Sendable {
             try writer?.append(iteration)
             try csv?.append(iteration)
         }
+        tell { try $0.append(iteration) }
         return true
     }
 
@@ -69,6 +111,7 @@ public final class ResultSink: @unchecked Sendable {
         aggregator.add(failure)
         failed[reader, default: 0] += 1
         record { () throws(ResultsError) in try writer?.append(failure) }
+        tell { try $0.append(failure) }
         abandoned.insert(reader)
         readerStops[reader] = (.timeout, note)
     }
@@ -117,6 +160,7 @@ public final class ResultSink: @unchecked Sendable {
         } catch {
             warn("cannot finish the result files: \(error)")
         }
+        tell { try $0.finished(summary) }
         return summary
     }
 

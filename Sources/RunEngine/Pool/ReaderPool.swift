@@ -26,10 +26,12 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
         public var calibration: HostCalibration?
         public var outPath: String?
         public var csvPath: String?
+        /// Where else results go as they happen (the run history).
+        public var recorders: [any RunRecorder]
 
         public init(
             tool: ToolInfo, options: RunOptions, environment: Environment, calibration: HostCalibration? = nil,
-            outPath: String? = nil, csvPath: String? = nil
+            outPath: String? = nil, csvPath: String? = nil, recorders: [any RunRecorder] = []
         ) {
             self.tool = tool
             self.options = options
@@ -37,6 +39,7 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
             self.calibration = calibration
             self.outPath = outPath
             self.csvPath = csvPath
+            self.recorders = recorders
         }
     }
 
@@ -156,7 +159,7 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
         let sink: ResultSink
         do {
             sink = try ResultSink(
-                header: header, outPath: settings.outPath, csvPath: settings.csvPath,
+                header: header, outPath: settings.outPath, csvPath: settings.csvPath, recorders: settings.recorders,
                 warn: { [observer] in observer.warning($0) })
         } catch {
             abortStart()
