@@ -108,7 +108,7 @@ struct APDUCommand: ParsableCommand {
                     }
                     if let le = view.expectedLength { print("Le \(le)") }
                 }
-            } catch let error as APDUError {
+            } catch {
                 throw fail(error.description, status: ExitStatus.badInput)
             }
         }
