@@ -71,7 +71,7 @@ extension TLV {
         var reader = TLVReader(bytes, mode: mode, maxDepth: maxDepth)
         guard let root = try reader.next() else {
             // Empty input, or (BER) nothing but padding: there is no object.
-            throw TLVError(.truncatedTag, offset: 0, limit: count)
+            try TLV.reject(.truncatedTag, offset: 0, limit: count)
         }
         visit(0, root.info)
         var nodes = 1
@@ -90,7 +90,7 @@ extension TLV {
             }
         }
         if !reader.isAtEnd && (mode == .der || !reader.isPaddingToEnd(from: reader.position)) {
-            throw TLVError(.trailingBytes, offset: reader.offset, limit: count)
+            try TLV.reject(.trailingBytes, offset: reader.offset, limit: count)
         }
         return TLVSummary(nodeCount: nodes, deepestLevel: deepest, objectEnd: objectEnd)
     }
@@ -230,7 +230,7 @@ extension TLV {
     /// for a two-byte tag and an `84` length) of the certificate EF. The value itself need not be
     /// in `prefix`; bytes after the header are ignored.
     public static func header(ofPrefix prefix: Span<UInt8>, mode: TLVMode = .der) throws(TLVError) -> TLVHeader {
-        guard !prefix.isEmpty else { throw TLVError(.truncatedTag, offset: 0, limit: 0) }
+        guard !prefix.isEmpty else { try TLV.reject(.truncatedTag, offset: 0, limit: 0) }
         let parsed = try parseHeader(
             startAddress(of: prefix), at: 0, end: prefix.count, strict: mode == .der, limitIsInputEnd: true)
         return TLVHeader(

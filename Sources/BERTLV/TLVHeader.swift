@@ -69,7 +69,7 @@ extension TLV {
         }
 
         guard index < end else {
-            throw TLVError(.truncatedLength, offset: index, limit: end, limitIsInputEnd: limitIsInputEnd)
+            try TLV.reject(.truncatedLength, offset: index, limit: end, limitIsInputEnd: limitIsInputEnd)
         }
         let lengthByte = input[index]
         index &+= 1
@@ -92,19 +92,19 @@ extension TLV {
         var subsequent = 0
         while true {
             guard index < end else {
-                throw TLVError(.truncatedTag, offset: start, limit: end, limitIsInputEnd: limitIsInputEnd)
+                try TLV.reject(.truncatedTag, offset: start, limit: end, limitIsInputEnd: limitIsInputEnd)
             }
             let byte = input[index]
             index &+= 1
             subsequent &+= 1
             // X.690 8.1.2.4.2: no leading zero bits in the number; numbers below 31 use one byte.
             if strict && subsequent == 1 && (byte == 0x80 || byte < 0x1F) {
-                throw TLVError(.nonMinimalTag, offset: start, limit: end, limitIsInputEnd: limitIsInputEnd)
+                try TLV.reject(.nonMinimalTag, offset: start, limit: end, limitIsInputEnd: limitIsInputEnd)
             }
             tag = tag << 8 | UInt32(byte)
             if byte & 0x80 == 0 { return }
             if subsequent == 3 {
-                throw TLVError(.tagTooLong, offset: start, limit: end, limitIsInputEnd: limitIsInputEnd)
+                try TLV.reject(.tagTooLong, offset: start, limit: end, limitIsInputEnd: limitIsInputEnd)
             }
         }
     }
@@ -119,14 +119,14 @@ extension TLV {
         let lengthStart = index &- 1
         let lengthBytes = Int(lengthByte & 0x7F)
         if lengthBytes == 0 {
-            throw TLVError(.indefiniteLength, offset: lengthStart, limit: end, limitIsInputEnd: limitIsInputEnd)
+            try TLV.reject(.indefiniteLength, offset: lengthStart, limit: end, limitIsInputEnd: limitIsInputEnd)
         }
         if lengthBytes > 4 {
-            throw TLVError(
+            try TLV.reject(
                 .lengthTooLong, offset: lengthStart, value: lengthBytes, limit: end, limitIsInputEnd: limitIsInputEnd)
         }
         guard lengthBytes <= end &- index else {
-            throw TLVError(.truncatedLength, offset: lengthStart, limit: end, limitIsInputEnd: limitIsInputEnd)
+            try TLV.reject(.truncatedLength, offset: lengthStart, limit: end, limitIsInputEnd: limitIsInputEnd)
         }
         var length: UInt32 = 0
         for offset in 0..<lengthBytes {
@@ -134,14 +134,14 @@ extension TLV {
         }
         // X.690 10.1: the fewest length bytes, and the short form below 128.
         if strict && (length < 0x80 || input[index] == 0) {
-            throw TLVError(
+            try TLV.reject(
                 .nonMinimalLength, offset: lengthStart, value: Int(length), limit: end,
                 limitIsInputEnd: limitIsInputEnd)
         }
         index &+= lengthBytes
         // A 64-bit Int holds every UInt32; the check only matters on 32-bit platforms.
         guard let result = Int(exactly: length) else {
-            throw TLVError(
+            try TLV.reject(
                 .lengthTooLong, offset: lengthStart, value: lengthBytes, limit: end, limitIsInputEnd: limitIsInputEnd)
         }
         return result

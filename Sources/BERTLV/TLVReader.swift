@@ -98,7 +98,7 @@ public struct TLVReader: ~Escapable {
                 if (first == 0x00 || first == 0xFF) && isPaddingToEnd(from: start) { return nil }
             }
             if level.isTooDeep {
-                throw TLVError(
+                try TLV.reject(
                     .depthExceeded, offset: start, value: level.maxDepth, limit: end,
                     limitIsInputEnd: level.depth == 0)
             }
@@ -107,7 +107,7 @@ public struct TLVReader: ~Escapable {
             input, at: start, end: end, strict: level.strict, limitIsInputEnd: level.depth == 0)
         let valueStart = header.valueStart
         guard header.valueLength <= end &- valueStart else {
-            throw TLVError(
+            try TLV.reject(
                 .valueBeyondEnd, offset: start, value: header.valueLength, limit: end,
                 limitIsInputEnd: level.depth == 0)
         }
