@@ -118,7 +118,8 @@ public struct APDUBuffer: ~Copyable {
     ) throws(E) {
         validCount = 0
         let written = try body(storage)
-        precondition(written >= 0 && written <= storageCapacity, "wrote \(written) bytes into a \(storageCapacity)-byte buffer")
+        precondition(
+            written >= 0 && written <= storageCapacity, "wrote \(written) bytes into a \(storageCapacity)-byte buffer")
         validCount = written
     }
 

@@ -65,7 +65,8 @@ public enum CommandEncoder {
             // Room for `free` bytes after the initialized ones; the buffer's base exists when it
             // has room, and `write` touches nothing when it has none.
             let destination = (buffer.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 1)!) + initialized
-            initialized &+= try write(header, data: data, expectedLength: le, form: form, to: destination, capacity: free)
+            initialized &+= try write(
+                header, data: data, expectedLength: le, form: form, to: destination, capacity: free)
         }
     }
 
@@ -104,7 +105,8 @@ public enum CommandEncoder {
         if dataCount > 0 {
             if extended {
                 destination.storeBytes(of: 0, toByteOffset: i, as: UInt8.self)
-                destination.storeBytes(of: UInt8(truncatingIfNeeded: dataCount >> 8), toByteOffset: i &+ 1, as: UInt8.self)
+                destination.storeBytes(
+                    of: UInt8(truncatingIfNeeded: dataCount >> 8), toByteOffset: i &+ 1, as: UInt8.self)
                 destination.storeBytes(of: UInt8(truncatingIfNeeded: dataCount), toByteOffset: i &+ 2, as: UInt8.self)
                 i &+= 3
             } else {
