@@ -5,8 +5,10 @@
 //
 //   swift package --package-path Benchmarks benchmark
 //
-// CI gates on allocation counts only (wall-clock on shared 2-core machines varies by tens of
-// percent); see scripts/test and Benchmarks/Thresholds/.
+// CI gates on allocation counts (wall-clock on shared 2-core machines varies by tens of percent)
+// and, through scripts/instructions, on callgrind instruction counts of the hot paths
+// (Instructions/: InstructionCounts against the C in CReference/); see scripts/test and
+// Benchmarks/Thresholds/.
 
 import PackageDescription
 
@@ -72,6 +74,26 @@ let package = Package(
                 .product(name: "Measurement", package: "readerbench"),
             ],
             path: "Benchmarks/PCSCTransmitLoop"),
+        // The deterministic speed gate: hot paths between callgrind marks, run by scripts/instructions.
+        // No package-benchmark here, so building it alone stays quick.
+        .target(name: "CallgrindMarks", path: "Instructions/CallgrindMarks"),
+        .executableTarget(
+            name: "InstructionCounts",
+            dependencies: [
+                "CallgrindMarks",
+                .product(name: "APDU", package: "readerbench"),
+                .product(name: "BERTLV", package: "readerbench"),
+                .product(name: "CardTransport", package: "readerbench"),
+                .product(name: "Measurement", package: "readerbench"),
+                .product(name: "PCSC", package: "readerbench"),
+                .product(name: "Traces", package: "readerbench"),
+                .product(name: "VPCD", package: "readerbench"),
+            ],
+            path: "Instructions/InstructionCounts",
+            // The six encode functions differ only in constants, and LLVM's function merging would
+            // fold them into one with the constants as arguments (a thunk and no constant folding),
+            // which the read path, encoding each command in its own place, never pays.
+            swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-llvm-merge-functions-pass"])]),
         .executableTarget(
             name: "TLVBenchmarks",
             dependencies: [
@@ -85,7 +107,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CallgrindMarks" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableExperimentalFeature("Lifetimes"))
     target.swiftSettings = settings

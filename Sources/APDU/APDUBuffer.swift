@@ -10,7 +10,10 @@ public struct APDUBuffer: ~Copyable {
     /// (pcsc-lite's `MAX_BUFFER_SIZE_EXTENDED`).
     public static let extendedCapacity = 4 + 3 + 65536 + 3 + 2
 
-    @usableFromInline let storage: UnsafeMutableRawBufferPointer
+    /// The memory, kept as a base and a size rather than a buffer pointer (whose optional base
+    /// and end cost a test and a subtraction each time a command is encoded).
+    @usableFromInline let base: UnsafeMutableRawPointer
+    @usableFromInline let storageCapacity: Int
     @usableFromInline var validCount: Int
     /// How many bytes at the start are valid.
     @inlinable public var count: Int { validCount }
@@ -18,20 +21,27 @@ public struct APDUBuffer: ~Copyable {
     /// Allocates `capacity` bytes, once; the default fits extended APDUs.
     public init(capacity: Int = APDUBuffer.extendedCapacity) {
         precondition(capacity > 0, "an APDU buffer needs room for at least one byte")
-        storage = .allocate(byteCount: capacity, alignment: 16)
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0)
+        base = storage.baseAddress!
+        storageCapacity = capacity
         validCount = 0
     }
 
-    deinit { storage.deallocate() }
+    deinit { base.deallocate() }
+
+    /// All of the memory.
+    @inlinable var storage: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: base, count: storageCapacity)
+    }
 
     /// How many bytes it can hold.
-    @inlinable public var capacity: Int { storage.count }
+    @inlinable public var capacity: Int { storageCapacity }
 
     /// The valid bytes.
     public var span: Span<UInt8> {
         @_lifetime(borrow self) get {
-            let span = unsafe Span<UInt8>(_unsafeStart: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+            let span = unsafe Span<UInt8>(_unsafeStart: base.assumingMemoryBound(to: UInt8.self), count: count)
             return unsafe _overrideLifetime(span, borrowing: self)
         }
     }
@@ -39,7 +49,7 @@ public struct APDUBuffer: ~Copyable {
     /// The valid bytes, untyped.
     public var bytes: RawSpan {
         @_lifetime(borrow self) get {
-            let raw = unsafe RawSpan(_unsafeStart: storage.baseAddress!, byteCount: count)
+            let raw = unsafe RawSpan(_unsafeStart: base, byteCount: count)
             return unsafe _overrideLifetime(raw, borrowing: self)
         }
     }
@@ -55,19 +65,22 @@ public struct APDUBuffer: ~Copyable {
     @inlinable
     public mutating func removeAll() { validCount = 0 }
 
-    /// Replaces the contents with one encoded command.
-    @inlinable
+    /// Replaces the contents with one encoded command (emptied if the command is invalid or does
+    /// not fit).
+    ///
+    /// Inlined into the caller: with the header, Le and form constant, as on the read path, what
+    /// is left is the stores of that one command.
+    @inlinable @inline(__always)
     public mutating func encode(
         _ header: APDUHeader, data: Span<UInt8>, expectedLength le: Int? = nil, form: LengthForm = .automatic
     ) throws(APDUError) {
         validCount = 0
-        var out = unsafe OutputRawSpan(buffer: storage, initializedCount: 0)
-        try CommandEncoder.encode(header, data: data, expectedLength: le, form: form, into: &out)
-        validCount = unsafe out.finalize(for: storage)
+        validCount = try CommandEncoder.write(
+            header, data: data, expectedLength: le, form: form, to: base, capacity: storageCapacity)
     }
 
     /// Replaces the contents with one encoded command without data.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func encode(
         _ header: APDUHeader, expectedLength le: Int? = nil, form: LengthForm = .automatic
     ) throws(APDUError) {
@@ -78,7 +91,7 @@ public struct APDUBuffer: ~Copyable {
     public mutating func assign(_ bytes: Span<UInt8>) throws(APDUError) {
         guard bytes.count <= capacity else { throw .outputTooSmall(needed: bytes.count, available: capacity) }
         bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { storage.baseAddress!.copyMemory(from: base, byteCount: source.count) }
+            if let start = source.baseAddress { base.copyMemory(from: start, byteCount: source.count) }
         }
         validCount = bytes.count
     }
@@ -90,8 +103,8 @@ public struct APDUBuffer: ~Copyable {
         }
         let start = count
         bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress {
-                storage.baseAddress!.advanced(by: start).copyMemory(from: base, byteCount: source.count)
+            if let from = source.baseAddress {
+                base.advanced(by: start).copyMemory(from: from, byteCount: source.count)
             }
         }
         validCount += bytes.count
@@ -105,7 +118,8 @@ public struct APDUBuffer: ~Copyable {
     ) throws(E) {
         validCount = 0
         let written = try body(storage)
-        precondition(written >= 0 && written <= storage.count, "wrote \(written) bytes into a \(storage.count)-byte buffer")
+        precondition(
+            written >= 0 && written <= storageCapacity, "wrote \(written) bytes into a \(storageCapacity)-byte buffer")
         validCount = written
     }
 

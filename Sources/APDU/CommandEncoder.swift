@@ -15,17 +15,17 @@ public enum CommandEncoder {
     public static let maximumEncodedCount = 4 + 3 + 65535 + 2
 
     /// Whether a command with this much data and this Le is encoded in the extended form.
-    @inlinable
+    @inlinable @inline(__always)
     public static func usesExtendedForm(
         dataCount: Int, expectedLength le: Int?, form: LengthForm
     ) throws(APDUError) -> Bool {
-        if dataCount > 65535 { throw .dataTooLong(count: dataCount) }
-        if let le, le < 1 || le > 65536 { throw .expectedLengthOutOfRange(le) }
+        if dataCount > 65535 { try APDUError.reject(.dataTooLong(count: dataCount)) }
+        if let le, le < 1 || le > 65536 { try APDUError.reject(.expectedLengthOutOfRange(le)) }
         let fitsShort = dataCount <= 255 && (le ?? 0) <= 256
         switch form {
         case .automatic: return !fitsShort
         case .short:
-            if !fitsShort { throw .shortFormCannotCarry(dataCount: dataCount, expectedLength: le) }
+            if !fitsShort { try APDUError.reject(.shortFormCannotCarry(dataCount: dataCount, expectedLength: le)) }
             return false
         case .extended: return dataCount > 0 || le != nil
         }
@@ -37,9 +37,15 @@ public enum CommandEncoder {
         dataCount: Int, expectedLength le: Int?, form: LengthForm = .automatic
     ) throws(APDUError) -> Int {
         let extended = try usesExtendedForm(dataCount: dataCount, expectedLength: le, form: form)
+        return count(dataCount: dataCount, hasLe: le != nil, extended: extended)
+    }
+
+    /// Header, Lc and data, and Le, in the form chosen.
+    @inlinable @inline(__always)
+    static func count(dataCount: Int, hasLe: Bool, extended: Bool) -> Int {
         var count = 4
-        if dataCount > 0 { count += (extended ? 3 : 1) + dataCount }
-        if le != nil { count += extended ? (dataCount > 0 ? 2 : 3) : 1 }
+        if dataCount > 0 { count &+= (extended ? 3 : 1) &+ dataCount }
+        if hasLe { count &+= extended ? (dataCount > 0 ? 2 : 3) : 1 }
         return count
     }
 
@@ -54,54 +60,13 @@ public enum CommandEncoder {
         _ header: APDUHeader, data: Span<UInt8>, expectedLength le: Int? = nil, form: LengthForm = .automatic,
         into out: inout OutputRawSpan
     ) throws(APDUError) {
-        if header.hasReservedInstruction { throw .reservedInstruction(header.ins) }
-        let dataCount = data.count
-        let extended = try usesExtendedForm(dataCount: dataCount, expectedLength: le, form: form)
-        var needed = 4
-        if dataCount > 0 { needed += (extended ? 3 : 1) + dataCount }
-        if le != nil { needed += extended ? (dataCount > 0 ? 2 : 3) : 1 }
-        if out.freeCapacity < needed { throw .outputTooSmall(needed: needed, available: out.freeCapacity) }
-
-        out.withUnsafeMutableBytes { buffer, initialized in
-            var i = initialized
-            buffer[i] = header.cla
-            buffer[i &+ 1] = header.ins
-            buffer[i &+ 2] = header.p1
-            buffer[i &+ 3] = header.p2
-            i &+= 4
-            if dataCount > 0 {
-                if extended {
-                    buffer[i] = 0
-                    buffer[i &+ 1] = UInt8(truncatingIfNeeded: dataCount >> 8)
-                    buffer[i &+ 2] = UInt8(truncatingIfNeeded: dataCount)
-                    i &+= 3
-                } else {
-                    buffer[i] = UInt8(truncatingIfNeeded: dataCount)
-                    i &+= 1
-                }
-                data.withUnsafeBytes { source in
-                    // Non-empty span: its base address exists.
-                    buffer.baseAddress.unsafelyUnwrapped.advanced(by: i)
-                        .copyMemory(from: source.baseAddress.unsafelyUnwrapped, byteCount: dataCount)
-                }
-                i &+= dataCount
-            }
-            if let le {
-                // 256 (short) and 65536 (extended) wrap to zero, as ISO/IEC 7816-4 specifies.
-                if extended {
-                    if dataCount == 0 {
-                        buffer[i] = 0
-                        i &+= 1
-                    }
-                    buffer[i] = UInt8(truncatingIfNeeded: le >> 8)
-                    buffer[i &+ 1] = UInt8(truncatingIfNeeded: le)
-                    i &+= 2
-                } else {
-                    buffer[i] = UInt8(truncatingIfNeeded: le)
-                    i &+= 1
-                }
-            }
-            initialized = i
+        let free = out.freeCapacity
+        try out.withUnsafeMutableBytes { (buffer, initialized) throws(APDUError) in
+            // Room for `free` bytes after the initialized ones; the buffer's base exists when it
+            // has room, and `write` touches nothing when it has none.
+            let destination = (buffer.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 1)!) + initialized
+            initialized &+= try write(
+                header, data: data, expectedLength: le, form: form, to: destination, capacity: free)
         }
     }
 
@@ -113,6 +78,63 @@ public enum CommandEncoder {
     ) throws(APDUError) {
         let empty = Span<UInt8>()
         try encode(header, data: empty, expectedLength: le, form: form, into: &out)
+    }
+
+    /// Writes one command at `destination`, which has room for `capacity` bytes, and returns how
+    /// many bytes it wrote; nothing is written when the command is invalid or does not fit.
+    ///
+    /// The one place that lays out a command: both `encode` above and ``APDUBuffer`` call it.
+    /// Inlined, so that a call with a constant header, Le and form (every command of the read
+    /// path) keeps only the checks and stores its own command needs.
+    @inlinable @inline(__always)
+    static func write(
+        _ header: APDUHeader, data: Span<UInt8>, expectedLength le: Int?, form: LengthForm,
+        to destination: UnsafeMutableRawPointer, capacity: Int
+    ) throws(APDUError) -> Int {
+        if header.hasReservedInstruction { try APDUError.reject(.reservedInstruction(header.ins)) }
+        let dataCount = data.count
+        let extended = try usesExtendedForm(dataCount: dataCount, expectedLength: le, form: form)
+        let needed = count(dataCount: dataCount, hasLe: le != nil, extended: extended)
+        if capacity < needed { try APDUError.reject(.outputTooSmall(needed: needed, available: capacity)) }
+
+        destination.storeBytes(of: header.cla, toByteOffset: 0, as: UInt8.self)
+        destination.storeBytes(of: header.ins, toByteOffset: 1, as: UInt8.self)
+        destination.storeBytes(of: header.p1, toByteOffset: 2, as: UInt8.self)
+        destination.storeBytes(of: header.p2, toByteOffset: 3, as: UInt8.self)
+        var i = 4
+        if dataCount > 0 {
+            if extended {
+                destination.storeBytes(of: 0, toByteOffset: i, as: UInt8.self)
+                destination.storeBytes(
+                    of: UInt8(truncatingIfNeeded: dataCount >> 8), toByteOffset: i &+ 1, as: UInt8.self)
+                destination.storeBytes(of: UInt8(truncatingIfNeeded: dataCount), toByteOffset: i &+ 2, as: UInt8.self)
+                i &+= 3
+            } else {
+                destination.storeBytes(of: UInt8(truncatingIfNeeded: dataCount), toByteOffset: i, as: UInt8.self)
+                i &+= 1
+            }
+            data.withUnsafeBytes { source in
+                // Non-empty span: its base address exists.
+                (destination + i).copyMemory(from: source.baseAddress.unsafelyUnwrapped, byteCount: dataCount)
+            }
+            i &+= dataCount
+        }
+        if let le {
+            // 256 (short) and 65536 (extended) wrap to zero, as ISO/IEC 7816-4 specifies.
+            if extended {
+                if dataCount == 0 {
+                    destination.storeBytes(of: 0, toByteOffset: i, as: UInt8.self)
+                    i &+= 1
+                }
+                destination.storeBytes(of: UInt8(truncatingIfNeeded: le >> 8), toByteOffset: i, as: UInt8.self)
+                destination.storeBytes(of: UInt8(truncatingIfNeeded: le), toByteOffset: i &+ 1, as: UInt8.self)
+                i &+= 2
+            } else {
+                destination.storeBytes(of: UInt8(truncatingIfNeeded: le), toByteOffset: i, as: UInt8.self)
+                i &+= 1
+            }
+        }
+        return i
     }
 }
 

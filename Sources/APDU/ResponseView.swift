@@ -11,10 +11,10 @@ public struct ResponseView: ~Escapable {
 
     /// Reads a response; throws when fewer than the two status bytes arrived.
     @_lifetime(copy bytes)
-    @inlinable
+    @inlinable @inline(__always)
     public init(_ bytes: Span<UInt8>) throws(APDUError) {
         let n = bytes.count
-        guard n >= 2 else { throw .responseTooShort(count: n) }
+        guard n >= 2 else { try APDUError.reject(.responseTooShort(count: n)) }
         data = bytes.extracting(0..<(n &- 2))
         statusWord = StatusWord(sw1: bytes[n &- 2], sw2: bytes[n &- 1])
     }

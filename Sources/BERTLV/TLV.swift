@@ -56,46 +56,155 @@ extension TLV {
     ///
     /// Objects before an error have already been visited when it is thrown, so a printer can show
     /// the tree up to the problem and then the error.
+    ///
+    /// The walk is a loop, not a recursion: it keeps the end of every open constructed value on a
+    /// small stack (at most `maxDepth` entries, and never more than half the input's length, so
+    /// the default limit keeps it on the machine stack), which costs less per level than a call.
+    /// It is inlined with `visit` at the call site.
+    @inlinable
     @discardableResult
     public static func walk(
         _ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = defaultMaxDepth, leafTags: [TLVTag] = [],
         _ visit: (_ depth: Int, _ node: TLVNodeInfo) -> Void
     ) throws(TLVError) -> TLVSummary {
+        let count = bytes.count
         var reader = TLVReader(bytes, mode: mode, maxDepth: maxDepth)
-        var nodeCount = 0
-        var deepest = 0
         guard let root = try reader.next() else {
             // Empty input, or (BER) nothing but padding: there is no object.
-            throw TLVError(.truncatedTag, offset: 0, limit: bytes.count)
+            try TLV.reject(.truncatedTag, offset: 0, limit: count)
         }
         visit(0, root.info)
-        nodeCount = 1
-        if root.isConstructed && (leafTags.isEmpty || !leafTags.contains(root.tag)) {
-            var children = root.children
-            try walkLevel(&children, leafTags, &nodeCount, &deepest, visit)
-        }
+        var nodes = 1
+        var deepest = 0
         let objectEnd = root.endOffset
-        if !reader.isAtEnd && (mode == .der || !reader.isPaddingToEnd(from: reader.position)) {
-            throw TLVError(.trailingBytes, offset: reader.offset, limit: bytes.count)
-        }
-        return TLVSummary(nodeCount: nodeCount, deepestLevel: deepest, objectEnd: objectEnd)
-    }
-
-    /// One level of ``walk(_:mode:maxDepth:leafTags:_:)``; recursion depth is bounded by the reader's
-    /// depth limit.
-    static func walkLevel(
-        _ reader: inout TLVReader, _ leafTags: [TLVTag], _ nodeCount: inout Int, _ deepest: inout Int,
-        _ visit: (_ depth: Int, _ node: TLVNodeInfo) -> Void
-    ) throws(TLVError) {
-        while let node = try reader.next() {
-            visit(node.depth, node.info)
-            nodeCount &+= 1
-            if node.depth > deepest { deepest = node.depth }
-            if node.isConstructed && (leafTags.isEmpty || !leafTags.contains(node.tag)) {
-                var children = node.children
-                try walkLevel(&children, leafTags, &nodeCount, &deepest, visit)
+        if root.isConstructed && root.valueLength > 0 && (leafTags.isEmpty || !leafTags.contains(root.tag)) {
+            // Two copies of the loop, each with its mode fixed, so neither tests the mode per object.
+            if mode == .der {
+                try walkValues(
+                    root.input, from: root.valueOffset, to: objectEnd, level: root.level.child, strict: true,
+                    leafTags: leafTags, &nodes, &deepest, visit)
+            } else {
+                try walkValues(
+                    root.input, from: root.valueOffset, to: objectEnd, level: root.level.child, strict: false,
+                    leafTags: leafTags, &nodes, &deepest, visit)
             }
         }
+        if !reader.isAtEnd && (mode == .der || !reader.isPaddingToEnd(from: reader.position)) {
+            try TLV.reject(.trailingBytes, offset: reader.offset, limit: count)
+        }
+        return TLVSummary(nodeCount: nodes, deepestLevel: deepest, objectEnd: objectEnd)
+    }
+
+    /// Every object inside `input[start..<end]`, the non-empty value of the top-level object
+    /// (`first` is depth 1), in document order: the body of ``walk(_:mode:maxDepth:leafTags:_:)``.
+    ///
+    /// The stack holds, for every open constructed value, the end of the level it is in; a level
+    /// ends where its enclosing value does (or, in BER, where only padding is left). In DER every
+    /// non-empty value holds at least one object or an error, so the depth limit and the deepest
+    /// level are settled once per value, when it is entered, instead of once per object.
+    @inlinable @inline(__always)
+    static func walkValues(
+        _ input: UnsafePointer<UInt8>, from start: Int, to end: Int, level first: TLVLevel, strict: Bool,
+        leafTags: [TLVTag], _ nodes: inout Int, _ deepest: inout Int,
+        _ visit: (_ depth: Int, _ node: TLVNodeInfo) -> Void
+    ) throws(TLVError) {
+        if strict {
+            if first.isTooDeep {
+                throw TLVError(
+                    .depthExceeded, offset: start, value: first.maxDepth, limit: end, limitIsInputEnd: false)
+            }
+            if first.depth > deepest { deepest = first.depth }
+        }
+        // Values that can be open at once: one per level left, and at most one per two bytes. The
+        // end of the level at depth d is kept at ends[d], so slot 0 (the root's level) is unused.
+        let capacity = min(first.remaining, (end &- start) >> 1) &+ 2
+        let enterAll = leafTags.isEmpty
+        var visited = nodes
+        var deepestSeen = deepest
+        defer {
+            nodes = visited
+            deepest = deepestSeen
+        }
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { (ends) throws(TLVError) in
+            let stack = ends.baseAddress.unsafelyUnwrapped
+            var position = start
+            var end = end
+            var level = first
+            // Here `position < end` always holds: the walk starts in a non-empty value, enters only
+            // non-empty values, and closes every level it has read to the end before going on.
+            while true {
+                var skipToEnd = false
+                if !strict {
+                    let byte = input[position]
+                    skipToEnd = (byte == 0x00 || byte == 0xFF) && isPadding(input, from: position, to: end)
+                }
+                if !skipToEnd {
+                    if !strict {
+                        if level.isTooDeep {
+                            throw TLVError(
+                                .depthExceeded, offset: position, value: level.maxDepth, limit: end,
+                                limitIsInputEnd: false)
+                        }
+                        if level.depth > deepestSeen { deepestSeen = level.depth }
+                    }
+                    let header = try parseHeader(
+                        input, at: position, end: end, strict: strict, limitIsInputEnd: false)
+                    let valueStart = header.valueStart
+                    let valueLength = header.valueLength
+                    guard valueLength <= end &- valueStart else {
+                        throw TLVError(
+                            .valueBeyondEnd, offset: position, value: valueLength, limit: end,
+                            limitIsInputEnd: false)
+                    }
+                    visit(
+                        level.depth,
+                        TLVNodeInfo(
+                            tag: TLVTag(rawValue: header.tag), offset: position,
+                            headerLength: valueStart &- position, valueLength: valueLength))
+                    visited &+= 1
+                    let valueEnd = valueStart &+ valueLength
+                    if header.constructed && valueLength > 0
+                        && (enterAll || !leafTags.contains(TLVTag(rawValue: header.tag)))
+                    {
+                        let child = level.child
+                        if strict {
+                            if child.isTooDeep {
+                                throw TLVError(
+                                    .depthExceeded, offset: valueStart, value: child.maxDepth, limit: valueEnd,
+                                    limitIsInputEnd: false)
+                            }
+                            if child.depth > deepestSeen { deepestSeen = child.depth }
+                        }
+                        stack[level.depth] = end
+                        end = valueEnd
+                        position = valueStart
+                        level = child
+                        continue
+                    }
+                    position = valueEnd
+                } else {
+                    position = end
+                }
+                // Close every level read to its end; the walk is over when the first one closes.
+                while position >= end {
+                    if level.raw == first.raw { return }
+                    level = level.parent
+                    end = stack[level.depth]
+                }
+            }
+        }
+    }
+
+    /// Whether `input[start..<end]` is all `00`/`FF` padding.
+    @inlinable
+    static func isPadding(_ input: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var index = start
+        while index < end {
+            let byte = input[index]
+            if byte != 0x00 && byte != 0xFF { return false }
+            index &+= 1
+        }
+        return true
     }
 }
 
@@ -121,7 +230,9 @@ extension TLV {
     /// for a two-byte tag and an `84` length) of the certificate EF. The value itself need not be
     /// in `prefix`; bytes after the header are ignored.
     public static func header(ofPrefix prefix: Span<UInt8>, mode: TLVMode = .der) throws(TLVError) -> TLVHeader {
-        let parsed = try parseHeader(prefix, at: 0, strict: mode == .der, base: 0, limitIsInputEnd: true)
+        guard !prefix.isEmpty else { try TLV.reject(.truncatedTag, offset: 0, limit: 0) }
+        let parsed = try parseHeader(
+            startAddress(of: prefix), at: 0, end: prefix.count, strict: mode == .der, limitIsInputEnd: true)
         return TLVHeader(
             tag: TLVTag(rawValue: parsed.tag), headerLength: parsed.valueStart, valueLength: parsed.valueLength)
     }

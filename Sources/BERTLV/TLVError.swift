@@ -99,3 +99,17 @@ public struct TLVError: Error, Hashable, Sendable, CustomStringConvertible {
         return "0x" + String(repeating: "0", count: digits.count % 2) + digits
     }
 }
+
+// MARK: - Throwing
+
+extension TLV {
+    /// Throws a ``TLVError``, out of line. Every check of the reader and the walk fails through
+    /// here, so their inlined loops carry no error-building code and need fewer registers on the
+    /// path every valid object takes.
+    @usableFromInline @inline(never)
+    static func reject(
+        _ code: TLVError.Code, offset: Int, value: Int = 0, limit: Int, limitIsInputEnd: Bool = true
+    ) throws(TLVError) -> Never {
+        throw TLVError(code, offset: offset, value: value, limit: limit, limitIsInputEnd: limitIsInputEnd)
+    }
+}

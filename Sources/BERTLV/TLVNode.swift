@@ -7,28 +7,50 @@
 public struct TLVNode: ~Escapable {
     /// The object's tag, e.g. `30` or `DF22`.
     public let tag: TLVTag
-    /// Header length, kept as 32 bits so that it shares a word with `tag` (at most 9 bytes).
-    @usableFromInline let packedHeaderLength: UInt32
+    /// Header length (2 to 9 bytes), kept small so that it shares a word with `tag`.
+    @usableFromInline let storedHeaderLength: UInt16
+    /// The constructed bit of the tag's first byte, kept from parsing: deriving it from `tag`
+    /// again costs a dozen instructions per node in a walk.
+    @usableFromInline let constructed: Bool
     /// Absolute offset of the object's first (tag) byte.
     public let offset: Int
-    /// The value bytes, borrowed from the input.
-    public let value: Span<UInt8>
-    /// Depth, depth limit and mode, inherited by ``children``.
+    /// Bytes of value; the value lies inside the input (the reader checked it).
+    @usableFromInline let storedValueLength: Int
+    /// The first byte of the input (see ``TLVReader``); `value` and `children` are made from it.
+    @usableFromInline let input: UnsafePointer<UInt8>
+    /// Depth, depth budget and mode, inherited by ``children``.
     @usableFromInline let level: TLVLevel
 
+    /// A node the reader has checked: `input[offset ..< offset + headerLength + valueLength]` is
+    /// inside the input. The reader ties its lifetime to the input's.
     @inlinable @inline(__always)
-    @_lifetime(copy value)
-    init(tag: TLVTag, offset: Int, headerLength: Int, value: Span<UInt8>, level: TLVLevel) {
+    @_lifetime(immortal)
+    init(
+        unchecked input: UnsafePointer<UInt8>, tag: TLVTag, constructed: Bool, offset: Int, headerLength: Int,
+        valueLength: Int, level: TLVLevel
+    ) {
         self.tag = tag
-        self.packedHeaderLength = UInt32(truncatingIfNeeded: headerLength)
+        self.storedHeaderLength = UInt16(truncatingIfNeeded: headerLength)
+        self.constructed = constructed
         self.offset = offset
-        self.value = value
+        self.storedValueLength = valueLength
+        self.input = input
         self.level = level
+    }
+
+    /// The value bytes, borrowed from the input.
+    @inlinable
+    public var value: Span<UInt8> {
+        @_lifetime(copy self)
+        get {
+            let span = unsafe Span(_unsafeStart: input + valueOffset, count: storedValueLength)
+            return unsafe _overrideLifetime(span, copying: self)
+        }
     }
 
     /// Bytes taken by the tag and length fields (2 to 9).
     @inlinable
-    public var headerLength: Int { Int(packedHeaderLength) }
+    public var headerLength: Int { Int(storedHeaderLength) }
 
     /// Nesting depth: 0 for top-level objects, 1 for their children, and so on.
     @inlinable
@@ -40,11 +62,11 @@ public struct TLVNode: ~Escapable {
 
     /// Whether the value is a sequence of nested objects (the tag's constructed bit).
     @inlinable
-    public var isConstructed: Bool { tag.isConstructed }
+    public var isConstructed: Bool { constructed }
 
     /// Bytes of value.
     @inlinable
-    public var valueLength: Int { value.count }
+    public var valueLength: Int { storedValueLength }
 
     /// Absolute offset of the first value byte.
     @inlinable
@@ -52,7 +74,7 @@ public struct TLVNode: ~Escapable {
 
     /// Absolute offset just past the object.
     @inlinable
-    public var endOffset: Int { offset &+ headerLength &+ value.count }
+    public var endOffset: Int { offset &+ headerLength &+ storedValueLength }
 
     /// Absolute offsets of the value, to slice the original input with.
     @inlinable
@@ -65,8 +87,11 @@ public struct TLVNode: ~Escapable {
     public var children: TLVReader {
         @_lifetime(copy self)
         get {
-            TLVReader(
-                isConstructed ? value : value.extracting(last: 0), base: valueOffset, level: level.child)
+            let start = valueOffset
+            let reader = TLVReader(
+                unchecked: input, position: start, end: constructed ? start &+ storedValueLength : start,
+                level: level.child)
+            return unsafe _overrideLifetime(reader, copying: self)
         }
     }
 
@@ -79,15 +104,16 @@ public struct TLVNode: ~Escapable {
     @inlinable
     @_lifetime(copy self)
     public func encapsulated(droppingFirst prefix: Int = 0) -> TLVReader {
-        let skipped = min(max(prefix, 0), value.count)
-        return TLVReader(
-            value.extracting(droppingFirst: skipped), base: valueOffset &+ skipped, level: level.child)
+        let skipped = min(max(prefix, 0), storedValueLength)
+        let reader = TLVReader(
+            unchecked: input, position: valueOffset &+ skipped, end: endOffset, level: level.child)
+        return unsafe _overrideLifetime(reader, copying: self)
     }
 
     /// An escapable summary of this node, for printing and storing.
     @inlinable
     public var info: TLVNodeInfo {
-        TLVNodeInfo(tag: tag, offset: offset, headerLength: headerLength, valueLength: value.count)
+        TLVNodeInfo(tag: tag, offset: offset, headerLength: headerLength, valueLength: storedValueLength)
     }
 }
 

@@ -11,14 +11,16 @@
 /// The reader checks each header and that its value fits in the level; it does not look inside
 /// values until asked to (``TLV/validate(_:mode:maxDepth:leafTags:)`` does that for a whole input).
 public struct TLVReader: ~Escapable {
-    /// The bytes of this level.
-    @usableFromInline let bytes: Span<UInt8>
-    /// Index of the next object in `bytes`.
+    /// The first byte of the input the first reader was made over; every reader and node made
+    /// from it shares this base, so offsets are plain indices from it.
+    @usableFromInline let input: UnsafePointer<UInt8>
+    /// Absolute offset of the next object.
     @usableFromInline var position: Int
-    /// Absolute offset of `bytes[0]`.
-    @usableFromInline let base: Int
-    /// Depth of the objects this reader yields, the depth limit (a reader at the limit throws on its
-    /// first object) and whether DER checks are on.
+    /// Absolute offset just past this level (the input's end at the top level, the enclosing
+    /// value's end below it). Never beyond the input, so reads below it are inside the input.
+    @usableFromInline let end: Int
+    /// Depth of the objects this reader yields, the depth still allowed (a reader at the limit
+    /// throws on its first object) and whether DER checks are on.
     @usableFromInline let level: TLVLevel
 
     /// A reader over the top-level objects of `bytes`.
@@ -28,18 +30,22 @@ public struct TLVReader: ~Escapable {
     ///   - maxDepth: how many levels of nesting are allowed; the top level is one. A certificate
     ///     needs about six, the JPKI records two. The default, ``TLV/defaultMaxDepth``, leaves
     ///     room while bounding the recursion of ``TLV/validate(_:mode:maxDepth:leafTags:)``.
-    @inlinable
+    @inlinable @inline(__always)
     @_lifetime(copy bytes)
     public init(_ bytes: Span<UInt8>, mode: TLVMode = .der, maxDepth: Int = TLV.defaultMaxDepth) {
-        self.init(bytes, base: 0, level: TLVLevel(maxDepth: maxDepth, strict: mode == .der))
+        let reader = TLVReader(
+            unchecked: TLV.startAddress(of: bytes), position: 0, end: bytes.count,
+            level: TLVLevel(maxDepth: maxDepth, strict: mode == .der))
+        self = unsafe _overrideLifetime(reader, copying: bytes)
     }
 
-    @inlinable
-    @_lifetime(copy bytes)
-    init(_ bytes: Span<UInt8>, base: Int, level: TLVLevel) {
-        self.bytes = bytes
-        self.position = 0
-        self.base = base
+    /// A reader over `input[position..<end]`; callers tie its lifetime to the input's.
+    @inlinable @inline(__always)
+    @_lifetime(immortal)
+    init(unchecked input: UnsafePointer<UInt8>, position: Int, end: Int, level: TLVLevel) {
+        self.input = input
+        self.position = position
+        self.end = end
         self.level = level
     }
 
@@ -53,21 +59,25 @@ public struct TLVReader: ~Escapable {
 
     /// Absolute offset of the next object (or of the end, or of padding that ended the level).
     @inlinable
-    public var offset: Int { base &+ position }
+    public var offset: Int { position }
 
     /// Absolute offset just past the bytes of this level.
     @inlinable
-    public var endOffset: Int { base &+ bytes.count }
+    public var endOffset: Int { end }
 
     /// Whether every byte of this level has been read (padding skipped in BER mode counts).
     @inlinable
-    public var isAtEnd: Bool { position >= bytes.count }
+    public var isAtEnd: Bool { position >= end }
 
     /// The bytes not read yet at this level: after ``next()`` returned nil in BER mode, the padding.
     @inlinable
     public var remainingBytes: Span<UInt8> {
         @_lifetime(copy self)
-        get { bytes.extracting(droppingFirst: position) }
+        get {
+            let start = min(position, end)
+            let span = unsafe Span(_unsafeStart: input + start, count: end &- start)
+            return unsafe _overrideLifetime(span, copying: self)
+        }
     }
 
     /// The next object at this level, or nil at the end of the level.
@@ -78,42 +88,42 @@ public struct TLVReader: ~Escapable {
     @inlinable @inline(__always)
     @_lifetime(copy self)
     public mutating func next() throws(TLVError) -> TLVNode? {
-        let count = bytes.count
         let start = position
-        if start >= count { return nil }
-        if !level.strict {
-            let first = bytes[unchecked: start]
-            if (first == 0x00 || first == 0xFF) && isPaddingToEnd(from: start) { return nil }
-        }
-        if level.isTooDeep {
-            throw TLVError(
-                .depthExceeded, offset: base &+ start, value: level.maxDepth, limit: base &+ count,
-                limitIsInputEnd: level.depth == 0)
+        let end = self.end
+        if start >= end { return nil }
+        let level = self.level
+        if !level.isPlainDER {
+            if !level.strict {
+                let first = input[start]
+                if (first == 0x00 || first == 0xFF) && isPaddingToEnd(from: start) { return nil }
+            }
+            if level.isTooDeep {
+                try TLV.reject(
+                    .depthExceeded, offset: start, value: level.maxDepth, limit: end,
+                    limitIsInputEnd: level.depth == 0)
+            }
         }
         let header = try TLV.parseHeader(
-            bytes, at: start, strict: level.strict, base: base, limitIsInputEnd: level.depth == 0)
+            input, at: start, end: end, strict: level.strict, limitIsInputEnd: level.depth == 0)
         let valueStart = header.valueStart
-        guard header.valueLength <= count &- valueStart else {
-            throw TLVError(
-                .valueBeyondEnd, offset: base &+ start, value: header.valueLength, limit: base &+ count,
+        guard header.valueLength <= end &- valueStart else {
+            try TLV.reject(
+                .valueBeyondEnd, offset: start, value: header.valueLength, limit: end,
                 limitIsInputEnd: level.depth == 0)
         }
-        let valueEnd = valueStart &+ header.valueLength
-        position = valueEnd
-        return TLVNode(
-            tag: TLVTag(rawValue: header.tag),
-            offset: base &+ start,
-            headerLength: valueStart &- start,
-            value: bytes.extracting(unchecked: valueStart..<valueEnd),
-            level: level)
+        position = valueStart &+ header.valueLength
+        let node = TLVNode(
+            unchecked: input, tag: TLVTag(rawValue: header.tag), constructed: header.constructed, offset: start,
+            headerLength: valueStart &- start, valueLength: header.valueLength, level: level)
+        return unsafe _overrideLifetime(node, copying: self)
     }
 
-    /// Whether `bytes[start...]` is all `00`/`FF`; only asked at a `00`/`FF` byte, so rarely.
+    /// Whether `input[start..<end]` is all `00`/`FF`; only asked at a `00`/`FF` byte, so rarely.
     @inlinable
     func isPaddingToEnd(from start: Int) -> Bool {
         var index = start
-        while index < bytes.count {
-            let byte = bytes[unchecked: index]
+        while index < end {
+            let byte = input[index]
             if byte != 0x00 && byte != 0xFF { return false }
             index &+= 1
         }

@@ -32,6 +32,40 @@ struct RobustnessTests {
         }
     }
 
+    /// Checks that the walk and a recursive walk over the reader see the same nodes and end the same way
+    /// (the same summary, or the same error: code, offset, value and limit).
+    static func checkAgreement(_ bytes: [UInt8], mode: TLVMode, maxDepth: Int = TLV.defaultMaxDepth) {
+        let walked = walkAll(bytes, mode: mode, maxDepth: maxDepth)
+        let read = readerWalk(bytes, mode: mode, maxDepth: maxDepth)
+        #expect(walked.nodes.map(\.depth) == read.nodes.map(\.depth))
+        #expect(walked.nodes.map(\.info) == read.nodes.map(\.info))
+        #expect(walked.result == read.result)
+    }
+
+    @Test("the walk agrees with a walk over the reader on random and damaged input, at every depth limit")
+    func walkAgreesWithReader() async throws {
+        let certificate = try certificateBytes()
+        let mutation = zip(Gen.int(in: 0..<certificate.count), Gen.uint8())
+        await propertyCheck(count: 1500, input: mutation.array(of: 1...3), Gen.int(in: 0...8)) { changes, limit in
+            var bytes = certificate
+            for (index, byte) in changes { bytes[index] = byte }
+            Self.checkAgreement(bytes, mode: .der)
+            Self.checkAgreement(bytes, mode: .ber)
+            Self.checkAgreement(bytes, mode: .der, maxDepth: limit)
+            Self.checkAgreement(bytes, mode: .ber, maxDepth: limit)
+        }
+        await propertyCheck(count: 1500, input: Gen.uint8().array(of: 0...48), Gen.int(in: 0...4)) { bytes, limit in
+            Self.checkAgreement(bytes, mode: .der)
+            Self.checkAgreement(bytes, mode: .ber)
+            Self.checkAgreement(bytes, mode: .der, maxDepth: limit)
+            Self.checkAgreement(bytes, mode: .ber, maxDepth: limit)
+        }
+        for cut in 0...certificate.count {
+            Self.checkAgreement(Array(certificate[..<cut]), mode: .der)
+            Self.checkAgreement(Array(certificate[..<cut]) + [0xFF, 0x00], mode: .ber)
+        }
+    }
+
     @Test("random bytes either parse or throw TLVError, in both modes")
     func randomBytes() async {
         await propertyCheck(count: 3000, input: Gen.uint8().array(of: 0...48)) { bytes in

@@ -114,3 +114,45 @@ extension TLVReader {
         try next()?.tag
     }
 }
+
+// MARK: - A second walk, on the reader
+
+/// What ``walkAll(_:mode:maxDepth:)`` must return, computed another way: a recursive walk over
+/// ``TLVReader`` (how `TLV.walk` was written before it became a loop over one stack of ends).
+/// The two share only the header parser, so comparing them checks the loop's levels, limits,
+/// padding and error offsets against the reader's.
+func readerWalk(
+    _ bytes: [UInt8], mode: TLVMode = .der, maxDepth: Int = TLV.defaultMaxDepth, leafTags: [TLVTag] = []
+) -> (nodes: [(depth: Int, info: TLVNodeInfo)], result: Result<TLVSummary, TLVError>) {
+    var nodes: [(depth: Int, info: TLVNodeInfo)] = []
+    func level(_ reader: inout TLVReader) throws(TLVError) {
+        while let node = try reader.next() {
+            nodes.append((node.depth, node.info))
+            if node.isConstructed && !leafTags.contains(node.tag) {
+                var children = node.children
+                try level(&children)
+            }
+        }
+    }
+    let result = Result { () throws(TLVError) -> TLVSummary in
+        var reader = TLVReader(bytes.span, mode: mode, maxDepth: maxDepth)
+        guard let root = try reader.next() else { throw TLVError(.truncatedTag, offset: 0, limit: bytes.count) }
+        nodes.append((0, root.info))
+        if root.isConstructed && !leafTags.contains(root.tag) {
+            var children = root.children
+            try level(&children)
+        }
+        let objectEnd = root.endOffset
+        if !reader.isAtEnd {
+            let padding = reader.remainingBytes
+            var onlyPadding = mode == .ber
+            for index in padding.indices where padding[index] != 0x00 && padding[index] != 0xFF {
+                onlyPadding = false
+            }
+            if !onlyPadding { throw TLVError(.trailingBytes, offset: reader.offset, limit: bytes.count) }
+        }
+        return TLVSummary(
+            nodeCount: nodes.count, deepestLevel: nodes.map(\.depth).max() ?? 0, objectEnd: objectEnd)
+    }
+    return (nodes, result)
+}
