@@ -11,6 +11,8 @@
 //   simulator       SimulatedCard (the pure card model), CardTiming (modelled card-side time),
 //                   Simulator (card + timing + faults, served through vpcd or in-process)
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
+//   comparing runs  Comparison (pure statistics: quantile intervals, rank tests, verdicts),
+//                   ComparisonSimulation (synthetic shapes and peer rules, for tests and figures)
 //   the tool        ReaderBenchCLI (the `readerbench` executable)
 //
 // Parsing and encoding know nothing of readers, files or clocks; I/O modules
@@ -39,6 +41,8 @@ let package = Package(
         .library(name: "Results", targets: ["Results"]),
         .library(name: "ReadPath", targets: ["ReadPath"]),
         .library(name: "Traces", targets: ["Traces"]),
+        .library(name: "Comparison", targets: ["Comparison"]),
+        .library(name: "ComparisonSimulation", targets: ["ComparisonSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,6 +87,11 @@ let package = Package(
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 
+        // MARK: - Comparing runs: pure statistics, then result files in and verdicts out
+        .target(name: "Comparison"),
+        // Synthetic shapes and peer rules for the simulation tests and the README's figures.
+        .target(name: "ComparisonSimulation", dependencies: ["Comparison"]),
+
         // MARK: - The tool
         .executableTarget(
             name: "ReaderBenchCLI",
@@ -121,6 +130,9 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),
         .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ComparisonTests", dependencies: ["Comparison", "ComparisonSimulation"],
+            resources: [.copy("Fixtures")]),
     ]
 )
 
