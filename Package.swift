@@ -12,6 +12,7 @@
 //                   Simulator (card + timing + faults, served through vpcd or in-process)
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
 //   comparing runs  Comparison (pure statistics: quantile intervals, rank tests, verdicts),
+//                   RunComparison (result files in, verdicts and reports out),
 //                   ComparisonSimulation (synthetic shapes and peer rules, for tests and figures)
 //   the tool        ReaderBenchCLI (the `readerbench` executable)
 //
@@ -42,6 +43,7 @@ let package = Package(
         .library(name: "ReadPath", targets: ["ReadPath"]),
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "Comparison", targets: ["Comparison"]),
+        .library(name: "RunComparison", targets: ["RunComparison"]),
         .library(name: "ComparisonSimulation", targets: ["ComparisonSimulation"]),
     ],
     dependencies: [
@@ -89,6 +91,7 @@ let package = Package(
 
         // MARK: - Comparing runs: pure statistics, then result files in and verdicts out
         .target(name: "Comparison"),
+        .target(name: "RunComparison", dependencies: ["Comparison", "Results"]),
         // Synthetic shapes and peer rules for the simulation tests and the README's figures.
         .target(name: "ComparisonSimulation", dependencies: ["Comparison"]),
 
@@ -132,6 +135,9 @@ let package = Package(
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ComparisonTests", dependencies: ["Comparison", "ComparisonSimulation"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "RunComparisonTests", dependencies: ["RunComparison", "Comparison", "Results"],
             resources: [.copy("Fixtures")]),
     ]
 )
