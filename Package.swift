@@ -139,6 +139,8 @@ let package = Package(
         .testTarget(
             name: "RunComparisonTests", dependencies: ["RunComparison", "Comparison", "Results"],
             resources: [.copy("Fixtures")]),
+        // The statistical promises, simulated: A/A false alarms, power, coverage.
+        .testTarget(name: "ComparisonSimulationTests", dependencies: ["ComparisonSimulation", "Comparison", "RunComparison"]),
     ]
 )
 
