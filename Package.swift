@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
+                "Comparison", "RunComparison",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

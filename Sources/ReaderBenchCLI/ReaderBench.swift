@@ -10,6 +10,9 @@ struct ReaderBench: ParsableCommand {
         commandName: "readerbench",
         abstract: "Measure smart-card reader latency on the My Number Card read path.",
         version: version,
-        subcommands: [RunCommand.self, ReadersCommand.self, PingCommand.self, SimulateCommand.self, TraceCommand.self, TLVCommand.self, APDUCommand.self]
+        subcommands: [
+            RunCommand.self, ReadersCommand.self, PingCommand.self, SimulateCommand.self, TraceCommand.self, TLVCommand.self,
+            APDUCommand.self, CompareCommand.self, GateCommand.self,
+        ]
     )
 }
