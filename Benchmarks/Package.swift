@@ -73,6 +73,25 @@ let package = Package(
             ],
             path: "Benchmarks/PCSCTransmitLoop"),
         .executableTarget(
+            name: "ComparisonBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Comparison", package: "readerbench"),
+                .product(name: "RunComparison", package: "readerbench"),
+            ],
+            path: "Benchmarks/ComparisonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Not a benchmark (its folder is not under Benchmarks/Benchmarks): the README's table of
+        // false alarms and power, printed from a release build.
+        .executableTarget(
+            name: "ComparisonFigures",
+            dependencies: [
+                .product(name: "Comparison", package: "readerbench"),
+                .product(name: "ComparisonSimulation", package: "readerbench"),
+                .product(name: "RunComparison", package: "readerbench"),
+            ],
+            path: "Figures/ComparisonFigures"),
+        .executableTarget(
             name: "TLVBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
