@@ -4,10 +4,11 @@ import Testing
 
 /// The statistical promises, on samples drawn with fixed seeds: deterministic, they cannot flake.
 ///
-/// These are smaller than the README's figures (200 runs, not 1,000) so the test target stays
-/// well under a minute in a debug build; the full 1,000 × 50 figures, for this rule and the
-/// criterion-style and package-benchmark-style ones on the same draws, come from
-/// `swift run -c release --package-path Benchmarks ComparisonFigures` (scripts/comparison-figures).
+/// The A/A test is the README's figure itself (1,000 runs of 50 series); the power test uses 500
+/// trials rather than 1,000 so the target stays around half a minute in a debug build. The full
+/// figures, with the criterion-style and package-benchmark-style rules on the same draws and the
+/// p99 sweep, come from `scripts/comparison-figures` (a release build of
+/// Benchmarks/Figures/ComparisonFigures).
 @Suite("Simulations: false alarms, power, coverage")
 struct SimulationTests {
     static let settings = try! ComparisonSettings()

@@ -108,17 +108,30 @@ public struct Comparator: Sendable {
                 let open = bounded.filter { $0.verdict != .same }
                 // The series is decided as soon as one quantile turns slower or faster, or once
                 // every open quantile is inside the margin: the sooner of the two.
-                let toDirection = open.compactMap { $0.paths?.direction }.min()
+                let toDirection = open.filter { $0.paths?.direction != nil }.min {
+                    $0.paths!.direction! < $1.paths!.direction!
+                }
                 let sameOnes = open.map { $0.paths?.same }
                 let toSame = sameOnes.contains { $0 == nil } ? nil : sameOnes.compactMap { $0 }.max()
-                samplesNeeded = [toDirection, toSame].compactMap { $0 }.min()
-                let widest = open.max { ($0.samplesNeeded ?? 0) < ($1.samplesNeeded ?? 0) } ?? open[0]
-                reason =
-                    "\(Self.describe(widest.ratio)) "
-                    + (significant
-                        ? "is significant (\(pText)) but not clearly beyond ±" : "is not clearly inside or beyond ±")
-                    + Self.percent(settings.threshold)
-                    + (samplesNeeded.map { "; about \($0) samples per side would decide" } ?? "")
+                let lastToSame = open.max { ($0.paths?.same ?? 0) < ($1.paths?.same ?? 0) } ?? open[0]
+                let notClear =
+                    significant
+                    ? "is significant (\(pText)) but not clearly beyond ±\(Self.percent(settings.threshold))"
+                    : "is not clearly inside or beyond ±\(Self.percent(settings.threshold))"
+                if let toDirection, let direction = toDirection.paths?.direction, direction <= toSame ?? Int.max {
+                    samplesNeeded = direction
+                    let word = toDirection.ratio.ratio > 1 ? "slower" : "faster"
+                    reason =
+                        "\(Self.describe(toDirection.ratio)) \(notClear); about \(direction) samples per side would "
+                        + "show whether it is \(word)"
+                } else if let toSame {
+                    samplesNeeded = toSame
+                    reason =
+                        "\(Self.describe(lastToSame.ratio)) \(notClear); about \(toSame) samples per side would "
+                        + "show whether it is the same"
+                } else {
+                    reason = "\(Self.describe(lastToSame.ratio)) \(notClear)"
+                }
             }
         }
         return SeriesComparison(
@@ -143,18 +156,21 @@ public struct Comparator: Sendable {
         if interval.isInside(threshold: t) {
             return QuantileOutcome(ratio: ratio, verdict: .same, samplesNeeded: nil)
         }
-        let paths = samplesToDecide(ratio: ratio.ratio, logStandardError: se, samples: samples, decisiveZ: decisiveZ)
+        let paths = samplesToDecide(
+            ratio: ratio.ratio, logStandardError: se, pValue: ratio.pValue, samples: samples, decisiveZ: decisiveZ)
         return QuantileOutcome(
             ratio: ratio, verdict: .inconclusive, samplesNeeded: [paths.same, paths.direction].compactMap { $0 }.min(),
             paths: paths)
     }
 
-    /// Samples per side after which the interval would likely decide, if the estimate stayed
-    /// where it is and the interval narrowed as 1/√n: to "same" (the interval inside ±margin),
-    /// possible while the estimate is inside the margin; and, with the estimate beyond the
-    /// margin, to "slower" or "faster" (the interval clear of 1 at the z the family's
-    /// correction asks for).
-    func samplesToDecide(ratio: Double, logStandardError se: Double, samples: Int, decisiveZ: Double)
+    /// Samples per side after which a quantile would likely be decided, if its estimate stayed
+    /// where it is and, as samples grow, its interval narrowed as 1/√n and its test's z grew as
+    /// √n: to "same" (the interval inside ±margin), possible while the estimate is inside the
+    /// margin; and, for a tested quantile (``QuantileRatio/pValue``) whose estimate is beyond the
+    /// margin, to "slower" or "faster" (its test passing the family's strictest Holm step and its
+    /// interval clear of 1). A decile has no test of its own, so it is only ever counted towards
+    /// "same".
+    func samplesToDecide(ratio: Double, logStandardError se: Double, pValue: Double?, samples: Int, decisiveZ: Double)
         -> QuantileOutcome.Paths
     {
         let t = settings.threshold
@@ -167,8 +183,13 @@ public struct Comparator: Sendable {
         }
         let room = min(log(1 + t) - r, r - log(1 - t))
         let same = room > 0 ? needed((z * se / room).squared) : nil
-        let strict = max(z, decisiveZ)
-        let direction = ratio >= 1 + t || ratio <= 1 - t ? needed((strict * se / abs(r)).squared) : nil
+        var direction: Int?
+        if let pValue, ratio >= 1 + t || ratio <= 1 - t {
+            let observedZ = StandardNormal.quantile(1 - pValue / 2)
+            let forTest = observedZ > 0 ? (decisiveZ / observedZ).squared : .infinity
+            let forInterval = (z * se / abs(r)).squared
+            direction = needed(max(forTest, forInterval))
+        }
         return QuantileOutcome.Paths(same: same, direction: direction)
     }
 
