@@ -8,8 +8,8 @@
 
 /// Turns the evidence of a family of series (every series of one comparison) into verdicts.
 ///
-/// The family matters: with 50 series and a 1% test per series, half of all comparisons of
-/// identical runs would flag something. The p-values are therefore adjusted together (Holm by
+/// The family matters: with 50 series and a 1% test per series, four comparisons of identical
+/// runs in ten would flag something. The p-values are therefore adjusted together (Holm by
 /// default) before any verdict is given, so that at most 1 − confidence of identical runs show
 /// any series as faster or slower.
 ///
