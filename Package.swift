@@ -13,6 +13,9 @@
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
 //   readers         USBDevices (libusb inventory), ReaderCatalog (capability table from the CCID driver's
 //                   reader data), ReaderMatching (PC/SC readers to USB devices), ReaderDoctor
+//   comparing runs  Comparison (pure statistics: quantile intervals, rank tests, verdicts),
+//                   RunComparison (result files in, verdicts and reports out),
+//                   ComparisonSimulation (synthetic shapes and peer rules, for tests and figures)
 //   the tool        ReaderBenchCLI (the `readerbench` executable)
 //
 // Parsing and encoding know nothing of readers, files or clocks; I/O modules
@@ -49,6 +52,9 @@ let package = Package(
         .library(name: "USBDevices", targets: ["USBDevices"]),
         .library(name: "ReaderMatching", targets: ["ReaderMatching"]),
         .library(name: "ReaderDoctor", targets: ["ReaderDoctor"]),
+        .library(name: "Comparison", targets: ["Comparison"]),
+        .library(name: "RunComparison", targets: ["RunComparison"]),
+        .library(name: "ComparisonSimulation", targets: ["ComparisonSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -121,6 +127,11 @@ let package = Package(
         .target(name: "USBDevices", dependencies: ["CCID", "CLibUSB"]),
         .target(name: "ReaderMatching", dependencies: ["CCID", "CardIdentity", "ReaderCatalog"]),
         .target(name: "ReaderDoctor", dependencies: ["CCID", "CardIdentity", "ReaderCatalog", "ReaderMatching"]),
+        // MARK: - Comparing runs: pure statistics, then result files in and verdicts out
+        .target(name: "Comparison"),
+        .target(name: "RunComparison", dependencies: ["Comparison", "Results", "RunModel", "Measurement"]),
+        // Synthetic shapes and peer rules for the simulation tests and the README's figures.
+        .target(name: "ComparisonSimulation", dependencies: ["Comparison"]),
 
         // MARK: - The tool
         .executableTarget(
@@ -130,6 +141,7 @@ let package = Package(
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 "RunModel", "RunEngine", "Calibration",
                 "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor",
+                "Comparison", "RunComparison",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -184,6 +196,14 @@ let package = Package(
             name: "ReaderDoctorTests",
             dependencies: ["ReaderDoctor", "ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
         .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
+        .testTarget(
+            name: "ComparisonTests", dependencies: ["Comparison", "ComparisonSimulation"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "RunComparisonTests", dependencies: ["RunComparison", "Comparison", "Results", "RunModel"],
+            resources: [.copy("Fixtures")]),
+        // The statistical promises, simulated: A/A false alarms, power, coverage.
+        .testTarget(name: "ComparisonSimulationTests", dependencies: ["ComparisonSimulation", "Comparison", "RunComparison"]),
     ]
 )
 

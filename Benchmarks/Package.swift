@@ -95,6 +95,25 @@ let package = Package(
             // which the read path, encoding each command in its own place, never pays.
             swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-llvm-merge-functions-pass"])]),
         .executableTarget(
+            name: "ComparisonBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Comparison", package: "readerbench"),
+                .product(name: "RunComparison", package: "readerbench"),
+            ],
+            path: "Benchmarks/ComparisonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Not a benchmark (its folder is not under Benchmarks/Benchmarks): the README's table of
+        // false alarms and power, printed from a release build.
+        .executableTarget(
+            name: "ComparisonFigures",
+            dependencies: [
+                .product(name: "Comparison", package: "readerbench"),
+                .product(name: "ComparisonSimulation", package: "readerbench"),
+                .product(name: "RunComparison", package: "readerbench"),
+            ],
+            path: "Figures/ComparisonFigures"),
+        .executableTarget(
             name: "TLVBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

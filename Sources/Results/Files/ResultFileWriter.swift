@@ -59,6 +59,8 @@ public final class ResultFileWriter {
     ///   earlier run's results are never lost to a repeated command line.
     public init(path: String, header: ResultHeader, replacingExisting: Bool = false) throws(ResultsError) {
         self.path = path
+        var header = header
+        header.version = ResultHeader.currentVersion
         self.header = header
         readerIDs = Set(header.readers.map(\.id))
         var prefix = try ResultJSON.pretty(header, path: path)

@@ -85,11 +85,12 @@ public struct ResultHeader: Codable, Sendable, Hashable {
         }
     }
 
-    /// Writes the current layout (never version 1's).
+    /// Writes the current layout, and so the current version: a header read from a version-1
+    /// file is written back as version 2, never as a version-1 file in the new layout.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(format, forKey: .format)
-        try container.encode(version, forKey: .version)
+        try container.encode(Self.currentVersion, forKey: .version)
         try container.encode(tool, forKey: .tool)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(run, forKey: .run)
