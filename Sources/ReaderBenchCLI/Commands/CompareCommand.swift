@@ -10,7 +10,9 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             Two files: the second against the first (readers matched by model key; one reader each are \
             compared whatever their keys). More files: the procurement case, every reader against the \
-            reference (--reference, default the first file), then ranked groups with ties.
+            reference (--reference, default the first file), then ranked groups with ties. One file of a \
+            reader pool (`run --readers …`): its readers against each other, the first reader as the \
+            reference (the readers took turns on the same host, the fairest comparison there is).
 
             Series: the check total, every phase and every APDU kind, per mode (warm, cold). Warmups never \
             count; failed iterations are left out of the latency series and counted apart. For each series: \
@@ -49,13 +51,23 @@ struct CompareCommand: ParsableCommand {
             paths.removeAll { $0 == reference }
             paths.insert(reference, at: 0)
         }
-        guard paths.count >= 2 else {
-            throw fail("compare needs at least two result files", status: ExitStatus.badInput)
-        }
+        guard !paths.isEmpty else { throw fail("compare needs result files", status: ExitStatus.badInput) }
         var documents: [SeriesDocument] = []
         for path in paths {
             do { documents.append(try SeriesDocument.load(path)) } catch {
                 throw fail("\(error)", status: ExitStatus.badInput)
+            }
+        }
+        if documents.count == 1 {
+            // One pool run: each reader becomes a side of its own.
+            let pool = documents[0]
+            guard pool.readers.count >= 2 else {
+                throw fail(
+                    "compare needs two result files, or one file of a reader pool (this one has one reader)",
+                    status: ExitStatus.badInput)
+            }
+            documents = pool.readers.map {
+                SeriesDocument(name: "\(pool.name) — \($0.name)", context: pool.context, readers: [$0])
             }
         }
         let report: ComparisonReport
