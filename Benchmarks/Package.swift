@@ -42,6 +42,15 @@ let package = Package(
             path: "Benchmarks/ReadPathBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
+            name: "PoolBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RunEngine", package: "readerbench"),
+                .product(name: "Measurement", package: "readerbench"),
+            ],
+            path: "Benchmarks/PoolBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
             name: "TraceBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -20,19 +20,22 @@ protocol Turns: AnyObject, Sendable {
 /// reader in the pool has had as many turns, so drift of the host (thermal, a noisy neighbour)
 /// hits every reader alike. A reader waiting for its card (paused) holds up no one, and comes
 /// back level with the others rather than catching up in a burst.
-final class RoundRobinTurns: Turns, @unchecked Sendable {
+///
+/// Public for the benchmark of the pool's own cost per iteration (Benchmarks/PoolBenchmarks).
+public final class RoundRobinTurns: Turns, @unchecked Sendable {
+    public init() {}
     private let condition = NSCondition()
     private var taken: [Int: Int] = [:]
     private var paused: Set<Int> = []
     private var busy = false
 
-    func join(_ reader: Int) {
+    public func join(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
         taken[reader] = level
     }
 
-    func acquire(_ reader: Int, shouldStop: () -> Bool) -> Bool {
+    public func acquire(_ reader: Int, shouldStop: () -> Bool) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while busy || (taken[reader] ?? 0) > level {
@@ -43,7 +46,7 @@ final class RoundRobinTurns: Turns, @unchecked Sendable {
         return true
     }
 
-    func release(_ reader: Int) {
+    public func release(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
         busy = false
@@ -51,14 +54,14 @@ final class RoundRobinTurns: Turns, @unchecked Sendable {
         condition.broadcast()
     }
 
-    func pause(_ reader: Int) {
+    public func pause(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
         paused.insert(reader)
         condition.broadcast()
     }
 
-    func resume(_ reader: Int) {
+    public func resume(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
         paused.remove(reader)
@@ -66,7 +69,7 @@ final class RoundRobinTurns: Turns, @unchecked Sendable {
         condition.broadcast()
     }
 
-    func leave(_ reader: Int) {
+    public func leave(_ reader: Int) {
         condition.lock()
         defer { condition.unlock() }
         taken[reader] = nil
@@ -74,9 +77,16 @@ final class RoundRobinTurns: Turns, @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Lock held: the fewest turns any active reader has had (the next round's number).
+    /// Lock held: the fewest turns any active reader has had (the next round's number). A loop,
+    /// not filter/min: this runs once per iteration and must not allocate.
     private var level: Int {
-        taken.filter { !paused.contains($0.key) }.values.min() ?? taken.values.max() ?? 0
+        var lowest = Int.max
+        var highest = 0
+        for (reader, count) in taken {
+            highest = max(highest, count)
+            if !paused.contains(reader) { lowest = min(lowest, count) }
+        }
+        return lowest == .max ? highest : lowest
     }
 }
 
