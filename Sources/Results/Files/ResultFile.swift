@@ -40,8 +40,14 @@ public struct ResultFile: Sendable, Hashable {
     public static func parse(_ bytes: [UInt8], path: String) throws(ResultsError) -> ResultFile {
         let data = Data(bytes)
         let decoder = JSONDecoder()
-        // Check what the file is before decoding it all, so a wrong file gets a message about
-        // that rather than about its first missing field.
+        // The common case first, with one full decode: a file in the writer's layout whose header
+        // says what it is (read from the header's bytes alone).
+        if let file = try? parseFast(bytes, data: data, decoder: decoder) {
+            try file.checkConsistency(path: path)
+            return file
+        }
+        // Anything else: check what the file is before decoding it all, so a wrong file gets a
+        // message about that rather than about its first missing field.
         let probe: Probe
         do {
             probe = try decoder.decode(Probe.self, from: data)
@@ -120,6 +126,23 @@ public struct ResultFile: Sendable, Hashable {
             }
         }
         return ResultFile(header: header, readers: readers, iterations: iterations, summary: nil, complete: false)
+    }
+
+    /// One full decode, after a probe of the header's bytes only; nil when the file is not in
+    /// the writer's layout or is not a version this build reads (the slow path then says why).
+    private static func parseFast(_ bytes: [UInt8], data: Data, decoder: JSONDecoder) throws -> ResultFile? {
+        guard let marker = bytes.firstRange(of: Array("\n  \"iterations\" : [".utf8)) else { return nil }
+        var headerBytes = Array(bytes[..<marker.lowerBound])
+        if headerBytes.last == UInt8(ascii: ",") { headerBytes.removeLast() }
+        headerBytes.append(UInt8(ascii: "}"))
+        let probe = try decoder.decode(Probe.self, from: Data(headerBytes))
+        guard probe.format == ResultHeader.formatName, let version = probe.version,
+            ResultHeader.readableVersions.contains(version)
+        else { return nil }
+        let body = try decoder.decode(Body.self, from: data)
+        return ResultFile(
+            header: body.header, readers: body.header.readers + body.lines.compactMap(\.joined),
+            iterations: body.lines.compactMap(\.iteration), summary: body.summary, complete: body.complete ?? false)
     }
 
     // MARK: - Checks
