@@ -49,12 +49,15 @@ let package = Package(
         .library(name: "USBDevices", targets: ["USBDevices"]),
         .library(name: "ReaderMatching", targets: ["ReaderMatching"]),
         .library(name: "ReaderDoctor", targets: ["ReaderDoctor"]),
+        .library(name: "History", targets: ["History"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - C libraries (headers imported, nothing declared by hand)
@@ -115,6 +118,12 @@ let package = Package(
                 "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog", "USBDevices",
                 "CCID", .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
+        // MARK: - Every run kept (SQLite through GRDB), and the procurement report (pure rendering)
+        .target(
+            name: "History",
+            dependencies: ["Results", "RunModel", "Measurement", "CardIdentity", "CardCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Report", dependencies: ["Results", "RunModel", "Measurement", "CardIdentity"]),
+
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
         .target(name: "CCID"),
         .target(name: "ReaderCatalog", dependencies: ["CCID"]),
@@ -129,7 +138,7 @@ let package = Package(
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 "RunModel", "RunEngine", "Calibration",
-                "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor",
+                "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor", "History", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -184,6 +193,12 @@ let package = Package(
             name: "ReaderDoctorTests",
             dependencies: ["ReaderDoctor", "ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
         .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
+        .testTarget(
+            name: "HistoryTests", dependencies: ["History", "Results", "RunModel", "Measurement", "CardIdentity"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],
+            resources: [.copy("Fixtures")]),
     ]
 )
 
