@@ -1,0 +1,6 @@
+import Report
+import Testing
+
+@Suite struct ReportFormatTests {
+    @Test func placeholder() {}
+}
