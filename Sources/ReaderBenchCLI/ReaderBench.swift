@@ -14,7 +14,7 @@ struct ReaderBench: ParsableCommand {
         commandName: "readerbench",
         abstract: "Measure smart-card reader latency on the My Number Card read path.",
         version: version,
-        subcommands: [RunCommand.self, CalibrateCommand.self, ReadersCommand.self, DoctorCommand.self, PingCommand.self, SimulateCommand.self, TraceCommand.self, TLVCommand.self, APDUCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, HistoryCommand.self, CalibrateCommand.self, ReadersCommand.self, DoctorCommand.self, PingCommand.self, SimulateCommand.self, TraceCommand.self, TLVCommand.self, APDUCommand.self]
     )
 
     /// Parses and runs a command like swift-argument-parser's own `main()`, except that option
