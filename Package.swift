@@ -194,7 +194,10 @@ let package = Package(
             dependencies: ["ReaderDoctor", "ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
         .testTarget(name: "ReaderCatalogTests", dependencies: ["ReaderCatalog", "CCID", "CCIDFixtures"]),
         .testTarget(
-            name: "HistoryTests", dependencies: ["History", "Results", "RunModel", "Measurement", "CardIdentity"],
+            name: "HistoryTests",
+            dependencies: [
+                "History", "Results", "RunModel", "Measurement", "CardIdentity", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],

@@ -9,15 +9,15 @@ import RunModel
 /// ``IterationResult`` that was saved.
 ///
 /// Why not the result file's JSON line: a `pin` iteration is about 700 bytes of JSON and about
-/// 60 bytes here. Every integer is a LEB128 varint; an APDU's start is written as the gap since
-/// the previous exchange ended (zig-zag, usually a few hundred ns: two bytes), phases by their
+/// 60 bytes here. Every integer is a LEB128 varint; an APDU's (and a phase's) start is written as the
+/// gap since the previous one ended (zig-zag, usually a few hundred ns: two bytes), phases by their
 /// index in the run's labels. A failure, which is rare and wordy, is kept as its JSON.
 ///
 /// Record layout, version 1:
 ///
 ///     u8 version (1)
 ///     varint index, varint startOffsetNs, u8 flags (1: failure, 2: tap)
-///     varint phases; each: varint label+1 (0: a varint-length UTF-8 name follows), varint start, varint duration
+///     varint phases; each: varint label+1 (0: a varint-length UTF-8 name follows), zigzag gap, varint duration
 ///     varint apdus;  each: varint step, kind, phase, zigzag gap, varint duration, varint sw+1, varint roundTrips
 ///     if tap:     varint wait, detection, removal
 ///     if failure: varint length, the failure as JSON
@@ -56,6 +56,7 @@ public enum IterationCoding {
         out.varint(iteration.startOffsetNanoseconds)
         out.byte((iteration.failure != nil ? 1 : 0) | (iteration.tap != nil ? 2 : 0))
         out.varint(UInt64(iteration.phases.count))
+        var phaseEnd: UInt64 = 0
         for phase in iteration.phases {
             if let index = labels.phases.firstIndex(of: phase.phase) {
                 out.varint(UInt64(index + 1))
@@ -63,8 +64,9 @@ public enum IterationCoding {
                 out.varint(0)
                 out.bytes(Array(phase.phase.utf8))
             }
-            out.varint(phase.startOffsetNanoseconds)
+            out.zigzag(Int64(bitPattern: phase.startOffsetNanoseconds &- phaseEnd))
             out.varint(phase.durationNanoseconds)
+            phaseEnd = phase.startOffsetNanoseconds &+ phase.durationNanoseconds
         }
         out.varint(UInt64(iteration.apdus.count))
         var previousEnd: UInt64 = 0
@@ -111,6 +113,7 @@ public enum IterationCoding {
         guard flags & ~3 == 0 else { throw HistoryError(.badRecord, "unknown iteration flags \(flags)") }
         var phases: [PhaseTiming] = []
         let phaseCount = try input.count()
+        var phaseEnd: UInt64 = 0
         for _ in 0..<phaseCount {
             let label = try input.int()
             let name: String
@@ -122,8 +125,10 @@ public enum IterationCoding {
                 }
                 name = labels.phases[label - 1]
             }
-            phases.append(
-                PhaseTiming(phase: name, startOffsetNanoseconds: try input.varint(), durationNanoseconds: try input.varint()))
+            let phaseStart = phaseEnd &+ UInt64(bitPattern: try input.zigzag())
+            let duration = try input.varint()
+            phases.append(PhaseTiming(phase: name, startOffsetNanoseconds: phaseStart, durationNanoseconds: duration))
+            phaseEnd = phaseStart &+ duration
         }
         var apdus: [APDUTiming] = []
         let apduCount = try input.count()

@@ -23,7 +23,11 @@ public enum RunFingerprint {
     /// The reader's firmware release, when known: the driver's IFD version, else the USB
     /// bcdDevice.
     public static func firmware(of reader: ReaderInfo) -> String? {
-        reader.identity?.firmware ?? reader.usb?.release
+        if let firmware = reader.identity?.firmware ?? reader.usb?.release { return firmware }
+        // `usb:VVVV:PPPP@1.00` carries the release even when the USB identity was not kept.
+        guard let key = reader.usbModelKey, let at = key.lastIndex(of: "@") else { return nil }
+        let release = key[key.index(after: at)...]
+        return release.isEmpty ? nil : String(release)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

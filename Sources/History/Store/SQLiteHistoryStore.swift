@@ -22,7 +22,13 @@ public final class SQLiteHistoryStore: HistoryStore {
     /// schema up to date.
     public init(path: String) throws(HistoryError) {
         self.path = path
-        try Self.checkNotForeign(path)
+        let version = try Self.checkNotForeign(path)
+        if let version, version > HistorySchema.currentVersion {
+            throw HistoryError(
+                .newerSchema,
+                "\(path) has schema version \(version); this readerbench knows up to \(HistorySchema.currentVersion): "
+                    + "update readerbench")
+        }
         var configuration = Configuration()
         // Two processes saving at once wait for each other's write (one iteration: a millisecond
         // or so) instead of failing with SQLITE_BUSY.
@@ -38,14 +44,19 @@ public final class SQLiteHistoryStore: HistoryStore {
         } catch {
             throw Self.mapped(error, path: path, doing: "opening")
         }
-        try migrate()
+        // An up-to-date database is only read here: no write transaction, so `history list`
+        // never waits for a run that is saving, and a file is written only when it needs a
+        // migration.
+        if version.map({ $0 < HistorySchema.currentVersion }) ?? true { try migrate() }
     }
 
     // MARK: - Opening safely
 
-    /// Refuses a non-empty file that is not an SQLite database, or an SQLite database of another
-    /// program, without writing to it.
-    static func checkNotForeign(_ path: String) throws(HistoryError) {
+    /// Refuses a non-empty file that is not an SQLite database, an SQLite database of another
+    /// program, or one of ours whose schema cannot be read (damaged), through a read-only
+    /// connection: nothing is written to a file that is refused. Returns the schema version of a
+    /// database of ours (nil for a new or empty file).
+    static func checkNotForeign(_ path: String) throws(HistoryError) -> Int? {
         var status = stat()
         guard stat(path, &status) == 0 else {
             guard errno == ENOENT else {
@@ -59,9 +70,9 @@ public final class SQLiteHistoryStore: HistoryStore {
                     throw HistoryError(.cannotOpen, "\(path): cannot create the folder \(folder): \(error.localizedDescription)")
                 }
             }
-            return
+            return nil
         }
-        guard status.st_size > 0 else { return }
+        guard status.st_size > 0 else { return nil }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw HistoryError(.cannotOpen, "\(path): cannot be read")
         }
@@ -82,13 +93,24 @@ public final class SQLiteHistoryStore: HistoryStore {
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 )
             }
-            try queue.close()
-            if application != HistorySchema.applicationID && tables > 0 {
-                throw HistoryError(
-                    .foreignDatabase,
-                    "\(path) is an SQLite database of another program (application id \(application), \(tables) "
-                        + "schema objects); it was left untouched")
+            if application != HistorySchema.applicationID {
+                try queue.close()
+                if tables > 0 {
+                    throw HistoryError(
+                        .foreignDatabase,
+                        "\(path) is an SQLite database of another program (application id \(application), \(tables) "
+                            + "schema objects); it was left untouched")
+                }
+                return nil
             }
+            // Ours: its migrations table and its newest run must read, or the file is damaged.
+            let version = try queue.read { db in
+                let version = try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0
+                if version >= 1 { _ = try Int64.fetchOne(db, sql: "SELECT max(id) FROM runs") }
+                return version
+            }
+            try queue.close()
+            return version
         } catch let error as HistoryError {
             throw error
         } catch {
