@@ -49,14 +49,21 @@ struct HistoryList: ParsableCommand {
             printError("readerbench: no runs in \(store.path)\(model != nil || reader != nil || since != nil ? " match" : "")")
             return
         }
-        var table = TextTable(header: ["run", "started", "scenario", "iterations", "state", "readers"])
+        var table = TextTable(header: ["run", "started", "scenario", "iterations", "state"])
         for run in runs {
             let state = run.complete ? (run.stopReason ?? "done") : "unfinished"
-            let readers = run.readers.map { "\($0.name) [\($0.modelKey)]\($0.modelled ? " MODELLED" : "")" }
-            table.append([run.reference, run.createdAt, run.scenario, "\(run.iterations)", state, readers.joined(separator: "; ")])
+            table.append([run.reference, run.createdAt, run.scenario, "\(run.iterations)", state + (run.modelled ? ", MODELLED" : "")])
         }
-        // The readers column is last and long: left-align it by printing it after the table's columns.
-        for line in table.lines() { print(line) }
+        // Each run's line, then its readers under it: names are long and vary.
+        let lines = table.lines()
+        print(lines[0])
+        for (run, line) in zip(runs, lines.dropFirst()) {
+            print(line)
+            for reader in run.readers {
+                let firmware = reader.firmware.map { " fw \($0)" } ?? ""
+                print("    \(reader.reader): \(reader.name) [\(reader.modelKey)]\(firmware)\(reader.modelled ? " MODELLED (\(reader.cardSource))" : "")")
+            }
+        }
     }
 }
 

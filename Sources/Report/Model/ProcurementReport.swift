@@ -70,6 +70,18 @@ public struct ProcurementReport: Sendable {
         guard !sides.isEmpty else {
             throw ReportError(.noData, "no measured iteration in \(runs.map(\.name).joined(separator: ", ")): nothing to report")
         }
+        // Readers are named as they report themselves; two units of one model (or one reader in two
+        // runs) get their full PC/SC name, then the run, so no two rows read the same.
+        let models = sides.map(\.modelName)
+        var names = models
+        for (index, side) in sides.enumerated() where models.filter({ $0 == side.modelName }).count > 1 {
+            names[index] = side.record.reader.name
+        }
+        let full = names
+        for (index, side) in sides.enumerated() where full.filter({ $0 == full[index] }).count > 1 {
+            names[index] = "\(full[index]) (\(side.runName))"
+        }
+        for index in sides.indices { sides[index].displayName = names[index] }
         self.sides = sides
         var modes: [String] = []
         for side in sides { for mode in side.modes where !modes.contains(mode.mode) { modes.append(mode.mode) } }
@@ -78,7 +90,7 @@ public struct ProcurementReport: Sendable {
             let request = RankingRequest(
                 sides: group.map { side in
                     RankingRequest.Side(
-                        id: side.id, label: "\(side.readerName) (\(side.runName))", modelKey: side.record.reader.modelKey,
+                        id: side.id, label: side.displayName, modelKey: side.record.reader.modelKey,
                         totals: Dictionary(uniqueKeysWithValues: side.modes.map { ($0.mode, $0.totals) }))
                 }, quantile: options.quantile, modes: modes)
             return ranker.rank(request)

@@ -33,11 +33,18 @@ public struct ReportSide: Sendable, Hashable {
     }
 
     /// The name people know the reader by: the name the reader reports (PC/SC), without the
-    /// pcsc-lite index and slot.
-    public var readerName: String {
+    /// pcsc-lite index and slot, unless another side of the report has the same
+    /// (``ProcurementReport`` then gives the full name, then the run).
+    public var readerName: String { displayName.isEmpty ? modelName : displayName }
+
+    /// The reader's model name as it reports it (PC/SC name without index, slot and serial).
+    public var modelName: String {
         let parts = ReaderName(record.reader.name)
         return parts.modelName.isEmpty ? record.reader.name : parts.modelName
     }
+
+    /// The name the report shows; set by ``ProcurementReport`` to keep rows apart.
+    public internal(set) var displayName = ""
 
     /// The samples of `mode`, when the side ran it.
     public func mode(_ name: String) -> ModeSamples? { modes.first { $0.mode == name } }

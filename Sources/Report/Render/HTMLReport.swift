@@ -89,7 +89,7 @@ public enum HTMLReport {
             html += "<h3>\(h(s.modeName(mode.mode)))</h3>"
             html += "<p class=\"headline\">\(h(headline(mode, ranking, report, s)))</p>"
             html += "<table class=\"ranking\" data-mode=\"\(h(mode.mode))\"><thead><tr><th>\(h(s.rank))</th><th>\(h(s.reader))</th>"
-            html += "<th>\(h(report.metricName))</th><th>p50</th><th>\(h(s.samples))</th><th>\(h(s.failures))</th>"
+            html += "<th>\(h(report.metricName))</th><th>p50</th><th>\(h(s.samples))</th><th>\(h(s.failed))</th>"
             html += "<th>\(h(s.modelKey))</th><th>\(h(s.run))</th></tr></thead><tbody>"
             for (groupIndex, group) in mode.groups.enumerated() {
                 for id in group {
@@ -288,7 +288,7 @@ public enum HTMLReport {
 
     static func readerConditions(_ record: ReaderRecord, _ s: ReportStrings) -> String {
         let reader = record.reader
-        var html = "<h4>\(h(ReaderLabel.name(reader)))\(record.card.isModelled ? " <span class=\"badge modelled\">\(h(s.modelledBadge))</span>" : "")</h4>"
+        var html = "<h4>\(h(reader.name))\(record.card.isModelled ? " <span class=\"badge modelled\">\(h(s.modelledBadge))</span>" : "")</h4>"
         html += "<table class=\"kv reader\"><tbody>"
         func row(_ key: String, _ value: String?) { html += "<tr><th>\(h(key))</th><td>\(h(value ?? s.unknown))</td></tr>" }
         row(s.reader, reader.name)
@@ -302,7 +302,7 @@ public enum HTMLReport {
                     + [usb.manufacturer, usb.product].compactMap { $0 }.map { " — \($0)" }.joined() + (usb.speed.map { ", \($0)" } ?? ""))
         }
         row(s.firmware, reader.identity?.firmware ?? reader.usb?.release)
-        row(s.driver, reader.identity?.vendorName.map { "\($0)" } ?? reader.capabilities.map { "capabilities from \($0.source)" })
+        row(s.driver, [reader.identity?.vendorName, reader.capabilities.flatMap { $0.source == "unknown" ? nil : $0.source }].compactMap { $0 }.first)
         if let capabilities = reader.capabilities {
             var parts = [capabilities.exchangeLevel, capabilities.protocols].compactMap { $0 }
             if let rate = capabilities.maxDataRateBitsPerSecond { parts.append("max \(rate / 1000) kbit/s") }
@@ -373,7 +373,7 @@ public enum HTMLReport {
     static let style = """
         :root { --ink: #1a1a1a; --muted: #555; --line: #ccc; --warn: #b00020; }
         * { box-sizing: border-box; }
-        body { font-family: "Meiryo", "Yu Gothic", "YuGothic", "Hiragino Sans", "IPAGothic", "IPAPGothic", "Noto Sans CJK JP", sans-serif;
+        body { font-family: "Meiryo", "Yu Gothic", "YuGothic", "Hiragino Sans", "IPAPGothic", "IPAGothic", "Noto Sans CJK JP", sans-serif;
           color: var(--ink); margin: 0 auto; padding: 16px 24px; max-width: 1000px; line-height: 1.5; font-size: 14px; }
         h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; border-bottom: 2px solid #333; margin-top: 28px; }
         h3 { font-size: 15px; margin: 18px 0 6px; } h4 { font-size: 14px; margin: 12px 0 4px; }
@@ -414,12 +414,4 @@ public enum HTMLReport {
           #charts { break-before: page; }
         }
         """
-}
-
-/// How a reader is named on the page: as the reader reports itself.
-enum ReaderLabel {
-    static func name(_ reader: ReaderInfo) -> String {
-        let parts = ReaderName(reader.name)
-        return parts.modelName.isEmpty ? reader.name : parts.modelName
-    }
 }

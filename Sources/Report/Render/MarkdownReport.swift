@@ -117,7 +117,7 @@ public enum MarkdownReport {
         if !ranking.assessed { md += "_\(s.notAssessed)_\n\n" }
         for mode in ranking.modes {
             md += "### \(s.modeName(mode.mode))\n\n**\(HTMLReport.headline(mode, ranking, report, s))**\n\n"
-            md += row([s.rank, s.reader, report.metricName, "p50", s.samples, s.failures, s.modelKey, s.run])
+            md += row([s.rank, s.reader, report.metricName, "p50", s.samples, s.failed, s.modelKey, s.run])
             md += separator(8, numeric: [2, 3, 4, 5])
             for (groupIndex, group) in mode.groups.enumerated() {
                 for id in group {

@@ -10,6 +10,8 @@ public enum ReportFormat {
     /// `412 µs`, `12.3 ms`, `1.23 s`.
     public static func duration(_ nanoseconds: Double) -> String {
         guard nanoseconds.isFinite else { return "–" }
+        if nanoseconds < 0 { return "−" + duration(-nanoseconds) }
+        if nanoseconds == 0 { return "0" }
         if nanoseconds < 1_000 { return "\(Int(nanoseconds.rounded())) ns" }
         if nanoseconds < 1_000_000 { return significant(nanoseconds / 1_000) + " µs" }
         if nanoseconds < 1_000_000_000 { return significant(nanoseconds / 1_000_000) + " ms" }

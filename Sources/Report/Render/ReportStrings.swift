@@ -108,7 +108,7 @@ public struct ReportStrings: Sendable {
     var changeAt: String { t("変化点", "Change point") }
     var time: String { t("時間", "time") }
     var share: String { t("割合", "share") }
-    var iteration: String { t("実行順", "iteration order") }
+    var iteration: String { t("測定開始からの経過時間", "time since the run started") }
     var count: String { t("件数", "count") }
     var failedMark: String { t("×＝失敗", "× = failed") }
 

@@ -80,7 +80,7 @@ enum SVGCharts {
 
     static func open(_ id: String, label: String, height: Double = height) -> String {
         "<svg class=\"chart-svg\" id=\"chart-\(id)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" "
-            + "aria-label=\"\(ReportFormat.html(label))\" xmlns=\"http://www.w3.org/2000/svg\">"
+            + "aria-label=\"\(ReportFormat.html(label))\">"
             + "<title>\(ReportFormat.html(label))</title>"
     }
 
