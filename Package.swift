@@ -197,8 +197,7 @@ let package = Package(
             name: "HistoryTests",
             dependencies: [
                 "History", "Results", "RunModel", "Measurement", "CardIdentity", .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            resources: [.copy("Fixtures")]),
+            ]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],
             resources: [.copy("Fixtures")]),

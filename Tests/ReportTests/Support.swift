@@ -7,8 +7,8 @@ import RunModel
 
 /// A real result file: `readerbench run --readers all` over four virtual readers of the rig, each
 /// serving the simulated card with another timing profile (contactless-212k, contact-default,
-/// contactless-424k, fixed-2ms), so every side is modelled. Recorded by
-/// Tests/ReportTests/Fixtures/README.md's command.
+/// contactless-424k, fixed-2ms), so every side is modelled. Recorded by the command in
+/// Tests/ReportTests/Fixtures/README.md.
 enum Fixture {
     static let poolPath = Bundle.module.path(forResource: "pool-4-readers", ofType: "json", inDirectory: "Fixtures")!
 
