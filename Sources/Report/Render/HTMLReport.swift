@@ -83,11 +83,14 @@ public enum HTMLReport {
     static func rankingTables(_ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings, modelled: Bool)
         -> String
     {
+        let several = ranking.modes.contains { $0.groups.flatMap { $0 }.count > 1 }
         var html = "<p>\(h(s.rankingIntro(report.metricName)))</p>"
-        if !ranking.assessed { html += "<p class=\"note\">\(h(s.notAssessed))</p>" }
+        if !ranking.assessed && several { html += "<p class=\"note\">\(h(s.notAssessed))</p>" }
         for mode in ranking.modes {
             html += "<h3>\(h(s.modeName(mode.mode)))</h3>"
-            html += "<p class=\"headline\">\(h(headline(mode, ranking, report, s)))</p>"
+            if mode.groups.flatMap({ $0 }).count > 1 {
+                html += "<p class=\"headline\">\(h(headline(mode, ranking, report, s)))</p>"
+            }
             html += "<table class=\"ranking\" data-mode=\"\(h(mode.mode))\"><thead><tr><th>\(h(s.rank))</th><th>\(h(s.reader))</th>"
             html += "<th>\(h(report.metricName))</th><th>p50</th><th>\(h(s.samples))</th><th>\(h(s.failed))</th>"
             html += "<th>\(h(s.modelKey))</th><th>\(h(s.run))</th></tr></thead><tbody>"
@@ -405,7 +408,8 @@ public enum HTMLReport {
         details.pairs summary { cursor: pointer; color: var(--muted); }
         footer { margin-top: 30px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
         section, .run-conditions { break-inside: auto; }
-        table, .modelled-banner { break-inside: avoid; page-break-inside: avoid; }
+        tr, .modelled-banner, table.kv { break-inside: avoid; page-break-inside: avoid; }
+        h3, h4 { break-after: avoid; page-break-after: avoid; }
         @page { size: A4; margin: 12mm; }
         @media print {
           body { max-width: none; padding: 0; font-size: 10.5pt; }

@@ -113,10 +113,12 @@ public enum MarkdownReport {
     }
 
     static func tables(_ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings) -> String {
+        let several = ranking.modes.contains { $0.groups.flatMap { $0 }.count > 1 }
         var md = "\(s.rankingIntro(report.metricName))\n\n"
-        if !ranking.assessed { md += "_\(s.notAssessed)_\n\n" }
+        if !ranking.assessed && several { md += "_\(s.notAssessed)_\n\n" }
         for mode in ranking.modes {
-            md += "### \(s.modeName(mode.mode))\n\n**\(HTMLReport.headline(mode, ranking, report, s))**\n\n"
+            md += "### \(s.modeName(mode.mode))\n\n"
+            if mode.groups.flatMap({ $0 }).count > 1 { md += "**\(HTMLReport.headline(mode, ranking, report, s))**\n\n" }
             md += row([s.rank, s.reader, report.metricName, "p50", s.samples, s.failed, s.modelKey, s.run])
             md += separator(8, numeric: [2, 3, 4, 5])
             for (groupIndex, group) in mode.groups.enumerated() {
