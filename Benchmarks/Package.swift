@@ -70,6 +70,7 @@ let package = Package(
                 .product(name: "Results", package: "readerbench"),
                 .product(name: "CardIdentity", package: "readerbench"),
                 .product(name: "RunModel", package: "readerbench"),
+                .product(name: "Measurement", package: "readerbench"),
             ],
             path: "Benchmarks/HistoryScale"),
         .executableTarget(

@@ -18,7 +18,9 @@ import RunModel
 ///     u8 version (1)
 ///     varint index, varint startOffsetNs, u8 flags (1: failure, 2: tap)
 ///     varint phases; each: varint label+1 (0: a varint-length UTF-8 name follows), zigzag gap, varint duration
-///     varint apdus;  each: varint step, kind, phase, zigzag gap, varint duration, varint sw+1, varint roundTrips
+///     varint apdus;  each: varint step, kind, phase, zigzag gap, varint duration, varint status, varint roundTrips
+///                    (status: 0 for 9000, the status word of nearly every exchange, in one byte instead of
+///                    three; 1 for no response; else SW1SW2 + 2)
 ///     if tap:     varint wait, detection, removal
 ///     if failure: varint length, the failure as JSON
 public enum IterationCoding {
@@ -76,7 +78,7 @@ public enum IterationCoding {
             out.varint(UInt64(row.phase))
             out.zigzag(Int64(bitPattern: row.startOffsetNanoseconds &- previousEnd))
             out.varint(row.durationNanoseconds)
-            out.varint(UInt64(row.statusWord + 1))
+            out.varint(Self.statusCode(row.statusWord))
             out.varint(UInt64(row.roundTrips))
             previousEnd = row.startOffsetNanoseconds &+ row.durationNanoseconds
         }
@@ -139,7 +141,7 @@ public enum IterationCoding {
             let phase = try input.int()
             let startOffset = previousEnd &+ UInt64(bitPattern: try input.zigzag())
             let duration = try input.varint()
-            let statusWord = try input.int() - 1
+            let statusWord = try Self.statusWord(input.varint())
             let roundTrips = try input.int()
             apdus.append(
                 APDUTiming(
@@ -170,6 +172,21 @@ public enum IterationCoding {
         return IterationResult(
             reader: row.reader, index: index, mode: mode, warmup: row.warmup, startOffsetNanoseconds: start,
             totalNanoseconds: row.totalNanoseconds, failure: failure, tap: tap, phases: phases, apdus: apdus)
+    }
+}
+
+extension IterationCoding {
+    /// 9000 → 0, no response (-1) → 1, any other status word → SW1SW2 + 2.
+    static func statusCode(_ statusWord: Int) -> UInt64 {
+        statusWord == 0x9000 ? 0 : UInt64(statusWord + 2)
+    }
+
+    static func statusWord(_ code: UInt64) throws(HistoryError) -> Int {
+        switch code {
+        case 0: return 0x9000
+        case 1...0x10001: return Int(code) - 2
+        default: throw HistoryError(.badRecord, "status code \(code) is not a status word")
+        }
     }
 }
 
