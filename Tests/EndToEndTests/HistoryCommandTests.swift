@@ -29,7 +29,10 @@ import Testing
         let directory = try CLI.temporaryDirectory()
         let db = directory.appendingPathComponent("history.sqlite").path
         let out = directory.appendingPathComponent("run.json").path
-        let run = try CLI.run(["run", "--in-process", "--scenario", "visual", "--iterations", "20", "--warmup", "1", "--out", out, "--db", db, "--quiet"])
+        let run = try CLI.run([
+            "run", "--in-process", "--scenario", "visual", "--iterations", "20", "--warmup", "1", "--out", out, "--db",
+            db, "--quiet",
+        ])
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stderr.contains("saved in the history as run:1"))
         let runs = try Self.list(db)
@@ -54,7 +57,9 @@ import Testing
         #expect(twice.status == 0 && twice.stderr.contains("already in the history as run:1"))
         #expect(try Self.list(other).count == 1)
 
-        let none = try CLI.run(["run", "--in-process", "--iterations", "3", "--warmup", "0", "--warm", "--no-save", "--db", db, "--quiet"])
+        let none = try CLI.run([
+            "run", "--in-process", "--iterations", "3", "--warmup", "0", "--warm", "--no-save", "--db", db, "--quiet",
+        ])
         #expect(none.status == 2)
     }
 
@@ -63,7 +68,8 @@ import Testing
         let directory = try CLI.temporaryDirectory()
         let db = directory.appendingPathComponent("history.sqlite").path
         let (process, stdout, stderr) = try CLI.start([
-            "run", "--in-process", "--scenario", "visual", "--iterations", "1000000", "--warmup", "0", "--warm", "--db", db, "--quiet",
+            "run", "--in-process", "--scenario", "visual", "--iterations", "1000000", "--warmup", "0", "--warm", "--db",
+            db, "--quiet",
         ])
         var seen = 0
         for _ in 0..<400 where seen < 200 {
@@ -94,7 +100,10 @@ import Testing
     func concurrent() throws {
         let directory = try CLI.temporaryDirectory()
         let db = directory.appendingPathComponent("history.sqlite").path
-        let arguments = ["run", "--in-process", "--scenario", "visual", "--iterations", "150", "--warmup", "0", "--db", db, "--quiet"]
+        let arguments = [
+            "run", "--in-process", "--scenario", "visual", "--iterations", "150", "--warmup", "0", "--db", db,
+            "--quiet",
+        ]
         let first = try CLI.start(arguments)
         let second = try CLI.start(arguments)
         let a = CLI.finish(first.0, first.1, first.2)
@@ -112,7 +121,9 @@ import Testing
         let db = directory.appendingPathComponent("notes.sqlite").path
         let original = Data("my notes\n".utf8)
         try original.write(to: URL(fileURLWithPath: db))
-        let run = try CLI.run(["run", "--in-process", "--iterations", "3", "--warmup", "0", "--warm", "--db", db, "--quiet"])
+        let run = try CLI.run([
+            "run", "--in-process", "--iterations", "3", "--warmup", "0", "--warm", "--db", db, "--quiet",
+        ])
         #expect(run.status == 3)
         #expect(run.stderr.contains("is not an SQLite database") && run.stderr.contains("--no-save"))
         let list = try CLI.run(["history", "list", "--db", db])
@@ -126,13 +137,18 @@ import Testing
         let db = directory.appendingPathComponent("history.sqlite").path
         let out = directory.appendingPathComponent("run.json").path
         for extra in [["--out", out], []] {
-            let run = try CLI.run(["run", "--in-process", "--scenario", "visual", "--iterations", "15", "--warmup", "0", "--db", db, "--quiet"] + extra)
+            let run = try CLI.run(
+                [
+                    "run", "--in-process", "--scenario", "visual", "--iterations", "15", "--warmup", "0", "--db", db,
+                    "--quiet",
+                ] + extra)
             #expect(run.status == 0, "stderr: \(run.stderr)")
         }
         let html = directory.appendingPathComponent("report.html").path
         let markdown = directory.appendingPathComponent("report.md").path
         let outcome = try CLI.run([
-            "report", out, "run:2", "model=in-process,latest", "-o", html, "--markdown", markdown, "--lang", "en", "--db", db,
+            "report", out, "run:2", "model=in-process,latest", "-o", html, "--markdown", markdown, "--lang", "en",
+            "--db", db,
             "--history", "since=2000-01-01",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")

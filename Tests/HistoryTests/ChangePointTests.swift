@@ -33,7 +33,8 @@ import Testing
 
     @Test("two steps are both found")
     func twoSteps() {
-        let values = Self.noisy(30, level: 1e6) + Self.noisy(30, level: 1.5e6, seed: 3) + Self.noisy(30, level: 1e6, seed: 5)
+        let values =
+            Self.noisy(30, level: 1e6) + Self.noisy(30, level: 1.5e6, seed: 3) + Self.noisy(30, level: 1e6, seed: 5)
         #expect(ChangePointDetector().detect(values).map(\.index) == [30, 60])
     }
 

@@ -45,7 +45,9 @@ import Testing
             for length in 0..<row.record.count {
                 var cut = row
                 cut.record = Array(row.record.prefix(length))
-                #expect(throws: HistoryError(.badRecord, "")) { try IterationCoding.decode(cut, labels: Fixture.labels) }
+                #expect(throws: HistoryError(.badRecord, "")) {
+                    try IterationCoding.decode(cut, labels: Fixture.labels)
+                }
             }
         }
     }

@@ -5,11 +5,13 @@ import Results
 import Testing
 
 @Suite struct ResultBundleTests {
-    static let identifiers = ResultBundle.Identifiers(hostName: "kaigo-pc-07", userName: "hanako", homeDirectory: "/home/hanako")
+    static let identifiers = ResultBundle.Identifiers(
+        hostName: "kaigo-pc-07", userName: "hanako", homeDirectory: "/home/hanako")
 
     func bundle() throws -> (file: ResultFile, text: String, bytes: [UInt8]) {
         var file = Fixture.poolRun()
-        file.header = Fixture.header(calibrationFile: "/home/hanako/.local/share/readerbench/calibration-kaigo-pc-07.json")
+        file.header = Fixture.header(
+            calibrationFile: "/home/hanako/.local/share/readerbench/calibration-kaigo-pc-07.json")
         file.header.readers = Fixture.poolRun().header.readers
         let bytes = try ResultBundle.anonymized([file], toolVersion: "0.1.0", identifiers: Self.identifiers)
         return (file, String(decoding: bytes, as: UTF8.self), bytes)
@@ -18,11 +20,17 @@ import Testing
     @Test("no serial number, host name, user name, home folder or USB path survives")
     func nothingIdentifying() throws {
         let (_, text, _) = try bundle()
-        for secret in ["0123456", "RR-77", "kaigo-pc-07", "hanako", "/home/", "1-2.3", "\"bus\"", "\"address\"", "\"evidence\"", "serialNumber"] {
+        for secret in [
+            "0123456", "RR-77", "kaigo-pc-07", "hanako", "/home/", "1-2.3", "\"bus\"", "\"address\"", "\"evidence\"",
+            "serialNumber",
+        ] {
             #expect(!text.contains(secret), "\(secret) is still in the bundle")
         }
         // What a comparison needs is still there.
-        for kept in ["SONY FeliCa RC-S300/P [RC-S300/P] 00 00", "usb:054c:0dc9@1.00", "Debian GNU/Linux 12", "2.0.0", "\"anonymized\":true"] {
+        for kept in [
+            "SONY FeliCa RC-S300/P [RC-S300/P] 00 00", "usb:054c:0dc9@1.00", "Debian GNU/Linux 12", "2.0.0",
+            "\"anonymized\":true",
+        ] {
             #expect(text.contains(kept), "\(kept) is missing from the bundle")
         }
     }

@@ -7,7 +7,9 @@ import Testing
         #expect(try RunReference.parse("run:42") == .run(42))
         #expect(try RunReference.parse("results.json", fileExists: { _ in true }) == .file("results.json"))
         #expect(try RunReference.parse("missing.json", fileExists: { _ in false }) == .file("missing.json"))
-        guard case .query(let query, _) = try RunReference.parse("model=usb:054c:0dc9@1.00,latest", fileExists: { _ in false })
+        guard
+            case .query(let query, _) = try RunReference.parse(
+                "model=usb:054c:0dc9@1.00,latest", fileExists: { _ in false })
         else {
             Issue.record("not a query")
             return
@@ -23,8 +25,13 @@ import Testing
 
     @Test("every query term is read")
     func terms() throws {
-        let query = try RunReference.parseQuery("reader=RC-S300,since=2025-11-01,until=2025-12-01,scenario=pin,measured,last=5,site=本店")
-        #expect(query == RunQuery(reader: "RC-S300", since: "2025-11-01", until: "2025-12-01", scenario: "pin", site: "本店", modelled: false, limit: 5))
+        let query = try RunReference.parseQuery(
+            "reader=RC-S300,since=2025-11-01,until=2025-12-01,scenario=pin,measured,last=5,site=本店")
+        #expect(
+            query
+                == RunQuery(
+                    reader: "RC-S300", since: "2025-11-01", until: "2025-12-01", scenario: "pin", site: "本店",
+                    modelled: false, limit: 5))
     }
 
     @Test("bad references say so", arguments: ["run:0", "run:x", "model=", "last=0", "colour=red", "latest=3"])

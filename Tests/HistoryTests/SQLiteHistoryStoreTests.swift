@@ -78,7 +78,8 @@ import Testing
     func list() throws {
         let store = try store()
         for (day, release) in [("01", "1.00"), ("02", "1.00"), ("03", "1.10")] {
-            let reader = Fixture.reader(id: 0, name: "SONY FeliCa RC-S300/P [RC-S300/P] 00 00", usbKey: "usb:054c:0dc9@\(release)")
+            let reader = Fixture.reader(
+                id: 0, name: "SONY FeliCa RC-S300/P [RC-S300/P] 00 00", usbKey: "usb:054c:0dc9@\(release)")
             let header = Fixture.header(createdAt: "2025-11-\(day)T09:00:00Z", readers: [reader])
             _ = try store.beginRun(header, origin: RunOrigin(kind: .run, hostID: nil))
         }
@@ -87,7 +88,10 @@ import Testing
             readers: [Fixture.reader(id: 0, name: "ACS ACR39U ICC Reader 00 00", usbKey: "usb:072f:b100@1.00")])
         _ = try store.beginRun(other, origin: RunOrigin(kind: .run, hostID: nil))
 
-        #expect(try store.runs(RunQuery()).map { String($0.createdAt.prefix(10)) } == ["2025-11-04", "2025-11-03", "2025-11-02", "2025-11-01"])
+        #expect(
+            try store.runs(RunQuery()).map { String($0.createdAt.prefix(10)) } == [
+                "2025-11-04", "2025-11-03", "2025-11-02", "2025-11-01",
+            ])
         #expect(try store.runs(RunQuery(model: "usb:054c:0dc9")).count == 3)
         #expect(try store.runs(RunQuery(model: "usb:054c:0dc9@1.00")).count == 2)
         #expect(try store.runs(RunQuery(model: "usb:054c:0dc")).isEmpty)
@@ -101,7 +105,8 @@ import Testing
         let store = try store()
         for day in 1...24 {
             let release = day <= 12 ? "1.00" : "1.10"
-            let reader = Fixture.reader(id: 0, name: "SONY FeliCa RC-S300/P [RC-S300/P] 00 00", usbKey: "usb:054c:0dc9@\(release)")
+            let reader = Fixture.reader(
+                id: 0, name: "SONY FeliCa RC-S300/P [RC-S300/P] 00 00", usbKey: "usb:054c:0dc9@\(release)")
             var file = Fixture.poolRun(
                 createdAt: String(format: "2025-11-%02dT09:00:00Z", day),
                 scale: (day <= 12 ? 1.0 : 1.3) * (1 + Double(day % 3) * 0.004))

@@ -45,9 +45,11 @@ enum Fixture {
             clock: ClockFigures(resolutionNanoseconds: 1, smallestStepNanoseconds: 20, readNanoseconds: 18.5),
             instrumentationNanosecondsPerAPDU: 37,
             floor: Distribution(count: 200, min: 9_000, p50: 10_800, p90: 12_000, p99: 20_000, max: 40_000),
-            aa: AANoise(workload: "visual, warm, instant card", iterationsPerSide: 200, series: [
-                .init(name: "total", p50: 0.01, p90: -0.02, p99: 0.05)
-            ]))
+            aa: AANoise(
+                workload: "visual, warm, instant card", iterationsPerSide: 200,
+                series: [
+                    .init(name: "total", p50: 0.01, p90: -0.02, p99: 0.05)
+                ]))
         calibration.file = calibrationFile
         return ResultHeader(
             tool: ToolInfo(version: "0.1.0"), createdAt: createdAt,
@@ -58,7 +60,11 @@ enum Fixture {
             environment: Environment(
                 os: "Debian GNU/Linux 12 (bookworm)", kernel: "6.1.0", machine: "x86_64", cpu: "AMD EPYC", cpuCount: 2,
                 pcscLiteVersion: pcscLite, openSSLVersion: "3.0.15"),
-            readers: readers ?? [reader(id: 0, name: "SONY FeliCa RC-S300/P [RC-S300/P] (0123456) 00 00", usbKey: "usb:054c:0dc9@1.00", serial: "0123456")],
+            readers: readers ?? [
+                reader(
+                    id: 0, name: "SONY FeliCa RC-S300/P [RC-S300/P] (0123456) 00 00", usbKey: "usb:054c:0dc9@1.00",
+                    serial: "0123456")
+            ],
             instrumentation: Instrumentation(overheadNanosecondsPerAPDU: 37), calibration: calibration, labels: labels)
     }
 
@@ -78,12 +84,16 @@ enum Fixture {
                 roundTrips: step == 2 ? 2 : 1)
         }
         var phaseTimings = labels.phases.indices.map { phase in
-            PhaseTiming(phase: labels.phases[phase], startOffsetNanoseconds: UInt64(phase) * 1_000, durationNanoseconds: total / 6)
+            PhaseTiming(
+                phase: labels.phases[phase], startOffsetNanoseconds: UInt64(phase) * 1_000,
+                durationNanoseconds: total / 6)
         }
-        phaseTimings.append(PhaseTiming(phase: "disconnect", startOffsetNanoseconds: total - 10, durationNanoseconds: 10))
+        phaseTimings.append(
+            PhaseTiming(phase: "disconnect", startOffsetNanoseconds: total - 10, durationNanoseconds: 10))
         return IterationResult(
             reader: reader, index: index, mode: mode, warmup: warmup,
-            startOffsetNanoseconds: start ?? UInt64(index) * 500_000_000, totalNanoseconds: total, failure: failure, tap: tap,
+            startOffsetNanoseconds: start ?? UInt64(index) * 500_000_000, totalNanoseconds: total, failure: failure,
+            tap: tap,
             phases: phaseTimings, apdus: apdus)
     }
 
@@ -124,16 +134,24 @@ enum Fixture {
         aggregator.register(reader: 0)
         for index in 0..<6 {
             let mode: IterationMode = index < 3 ? .warm : .cold
-            iterations.append(iteration(index, mode: mode, warmup: index == 0, total: UInt64(Double(400_000_000 + index * 1_000_000) * scale)))
+            iterations.append(
+                iteration(
+                    index, mode: mode, warmup: index == 0,
+                    total: UInt64(Double(400_000_000 + index * 1_000_000) * scale)))
             if index == 1 {
                 iterations.append(
                     iteration(
                         0, reader: 1, total: 900_000_000,
-                        failure: Failure(cause: .timeout, step: "sign", apdu: 4, message: "no answer from ACS ACR39U ICC Reader 00 00 (RR-77)")))
+                        failure: Failure(
+                            cause: .timeout, step: "sign", apdu: 4,
+                            message: "no answer from ACS ACR39U ICC Reader 00 00 (RR-77)")))
             }
             if index == 4 {
                 iterations.append(
-                    iteration(1, reader: 1, mode: .cold, total: 1_200_000_000, tap: TapTiming(waitNanoseconds: 2_000_000_000, detectionNanoseconds: 120_000_000, removalNanoseconds: 5)))
+                    iteration(
+                        1, reader: 1, mode: .cold, total: 1_200_000_000,
+                        tap: TapTiming(
+                            waitNanoseconds: 2_000_000_000, detectionNanoseconds: 120_000_000, removalNanoseconds: 5)))
             }
         }
         for iteration in iterations { aggregator.add(iteration) }

@@ -26,7 +26,8 @@ struct BrowserTests {
         var options = Fixture.options
         options.language = .ja
         let url = directory.appendingPathComponent("report.html")
-        try HTMLReport.render(try Fixture.report(options: options, trends: [trend])).write(to: url, atomically: true, encoding: .utf8)
+        try HTMLReport.render(try Fixture.report(options: options, trends: [trend])).write(
+            to: url, atomically: true, encoding: .utf8)
         return url
     }
 
@@ -49,7 +50,8 @@ struct BrowserTests {
             let body = figure[..<(figure.range(of: "</figure>")?.lowerBound ?? figure.endIndex)]
             let marks = body.components(separatedBy: "class=\"data\"").count - 1
             #expect(marks > 0, "chart \(chart) has no marks")
-            #expect(!body.contains("NaN") && !body.contains("inf"), "chart \(chart) has coordinates that are not numbers")
+            #expect(
+                !body.contains("NaN") && !body.contains("inf"), "chart \(chart) has coordinates that are not numbers")
         }
     }
 
@@ -63,7 +65,8 @@ struct BrowserTests {
         let shot = directory.appendingPathComponent("report.png")
         let empty = directory.appendingPathComponent("blank.png")
         for (url, png) in [(page, shot), (blank, empty)] {
-            let outcome = try Browser.run(["--window-size=1280,3000", "--screenshot=\(png.path)", url.absoluteString], profile: directory)
+            let outcome = try Browser.run(
+                ["--window-size=1280,3000", "--screenshot=\(png.path)", url.absoluteString], profile: directory)
             #expect(outcome.status == 0, "chromium: \(outcome.stderr.suffix(2000))")
         }
         let image = try Data(contentsOf: shot)
@@ -87,7 +90,8 @@ enum Browser {
     }
 
     static func executable() throws -> String {
-        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] where FileManager.default.isExecutableFile(atPath: path) {
+        for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        where FileManager.default.isExecutableFile(atPath: path) {
             return path
         }
         throw Missing(description: "chromium is not installed (scripts/bootstrap installs Debian's chromium)")
@@ -96,7 +100,8 @@ enum Browser {
     struct Missing: Error, CustomStringConvertible { var description: String }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("readerbench-browser-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "readerbench-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -104,14 +109,15 @@ enum Browser {
     static func run(_ arguments: [String], profile: URL) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try executable())
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--disable-background-networking", "--disable-sync", "--disable-component-update",
-            // No network: no name resolves, and every connection goes to a closed local port.
-            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-            "--user-data-dir=\(profile.appendingPathComponent("profile").path)",
-            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000",
-        ] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--disable-background-networking", "--disable-sync", "--disable-component-update",
+                // No network: no name resolves, and every connection goes to a closed local port.
+                "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                "--user-data-dir=\(profile.appendingPathComponent("profile").path)",
+                "--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000",
+            ] + arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -44,11 +44,15 @@ import Testing
 
     @Test("an assessed ranking shows groups with ties and names a clear winner only alone at the top")
     func assessed() throws {
-        let alone = HTMLReport.render(try Fixture.report(Fixture.pool(measured: [0, 1, 2, 3]), ranker: ScriptedRanker(groups: [[2], [0, 1], [3]])))
+        let alone = HTMLReport.render(
+            try Fixture.report(
+                Fixture.pool(measured: [0, 1, 2, 3]), ranker: ScriptedRanker(groups: [[2], [0, 1], [3]])))
         #expect(alone.contains("Fastest: Virtual PCD 1 00 00"))
         #expect(alone.contains(">=2<"))
         #expect(alone.contains(">4<"))
-        let tied = HTMLReport.render(try Fixture.report(Fixture.pool(measured: [0, 1, 2, 3]), ranker: ScriptedRanker(groups: [[2, 3], [0, 1]])))
+        let tied = HTMLReport.render(
+            try Fixture.report(
+                Fixture.pool(measured: [0, 1, 2, 3]), ranker: ScriptedRanker(groups: [[2, 3], [0, 1]])))
         #expect(tied.contains("Fastest group (differences within the noise): Virtual PCD 1 00 00, Virtual PCD 1 00 01"))
         #expect(tied.contains("p95 +40% [+30%, +50%]"))
     }
@@ -57,7 +61,9 @@ import Testing
     func failures() throws {
         let report = try Fixture.report()
         for row in report.failures {
-            let iterations = Fixture.pool.iterations.filter { $0.reader == report.side(row.side).record.id && !$0.warmup }
+            let iterations = Fixture.pool.iterations.filter {
+                $0.reader == report.side(row.side).record.id && !$0.warmup
+            }
             #expect(row.measured == iterations.count)
             #expect(row.failed == iterations.filter { !$0.ok }.count)
             #expect(row.interval.lower <= row.rate && row.rate <= row.interval.upper)
@@ -78,8 +84,10 @@ import Testing
     func taps() throws {
         #expect(try Fixture.report().taps.isEmpty)
         var file = Fixture.pool
-        for index in file.iterations.indices where file.iterations[index].reader == 0 && file.iterations[index].mode == .cold {
-            file.iterations[index].tap = TapTiming(waitNanoseconds: 1_000_000_000, detectionNanoseconds: UInt64(80_000_000 + index))
+        for index in file.iterations.indices
+        where file.iterations[index].reader == 0 && file.iterations[index].mode == .cold {
+            file.iterations[index].tap = TapTiming(
+                waitNanoseconds: 1_000_000_000, detectionNanoseconds: UInt64(80_000_000 + index))
         }
         let report = try Fixture.report(file)
         #expect(report.taps.map(\.side) == [0])

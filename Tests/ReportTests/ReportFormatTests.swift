@@ -2,10 +2,12 @@ import Report
 import Testing
 
 @Suite struct ReportFormatTests {
-    @Test("durations get three significant digits in a unit that fits", arguments: [
-        (412.0, "412 ns"), (41_234.0, "41.2 µs"), (999_499.0, "999 µs"), (12_345_678.0, "12.3 ms"),
-        (1_234_567_890.0, "1.23 s"), (-48_633.0, "−48.6 µs"),
-    ])
+    @Test(
+        "durations get three significant digits in a unit that fits",
+        arguments: [
+            (412.0, "412 ns"), (41_234.0, "41.2 µs"), (999_499.0, "999 µs"), (12_345_678.0, "12.3 ms"),
+            (1_234_567_890.0, "1.23 s"), (-48_633.0, "−48.6 µs"),
+        ])
     func durations(_ value: Double, _ text: String) {
         #expect(ReportFormat.duration(value) == text)
     }

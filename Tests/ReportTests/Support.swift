@@ -27,13 +27,15 @@ enum Fixture {
         return file
     }
 
-    static let options = ReportOptions(quantile: 0.95, language: .en, generatedAt: "2025-12-01T00:00:00Z", toolVersion: "0.1.0")
+    static let options = ReportOptions(
+        quantile: 0.95, language: .en, generatedAt: "2025-12-01T00:00:00Z", toolVersion: "0.1.0")
 
     static func report(
         _ file: ResultFile = pool, options: ReportOptions = options, ranker: any ReaderRanker = UnassessedRanker(),
         trends: [TrendSeries] = []
     ) throws -> ProcurementReport {
-        try ProcurementReport(runs: [ReportRun(name: "pool.json", file: file)], options: options, ranker: ranker, trends: trends)
+        try ProcurementReport(
+            runs: [ReportRun(name: "pool.json", file: file)], options: options, ranker: ranker, trends: trends)
     }
 }
 
@@ -54,10 +56,16 @@ struct ScriptedRanker: ReaderRanker {
                 next += group.count
             }
             var estimates: [Int: Double] = [:]
-            for side in request.sides { estimates[side.id] = ReportStatistics.quantile(side.totals[mode] ?? [1], request.quantile) }
+            for side in request.sides {
+                estimates[side.id] = ReportStatistics.quantile(side.totals[mode] ?? [1], request.quantile)
+            }
             return ModeRanking(
                 mode: mode, groups: groups, ranks: ranks, estimates: estimates,
-                pairs: [ModeRanking.Pair(baseline: ids[0], current: ids[1], verdict: .slower, reason: "p95 +40% [+30%, +50%], p_adj 1e-9")])
+                pairs: [
+                    ModeRanking.Pair(
+                        baseline: ids[0], current: ids[1], verdict: .slower, reason: "p95 +40% [+30%, +50%], p_adj 1e-9"
+                    )
+                ])
         }
         return RankingResult(modes: modes, assessed: true, method: "scripted for the test")
     }

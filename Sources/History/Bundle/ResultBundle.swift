@@ -82,7 +82,8 @@ public enum ResultBundle {
         else { return nil }
         guard let version = object["version"] as? Int, version == currentVersion else {
             throw HistoryError(
-                .cannotImport, "\(path): bundle version \(object["version"] ?? "missing"); this build reads \(currentVersion)")
+                .cannotImport,
+                "\(path): bundle version \(object["version"] ?? "missing"); this build reads \(currentVersion)")
         }
         guard let documents = object["runs"] as? [Any] else {
             throw HistoryError(.cannotImport, "\(path): the bundle has no \"runs\" list")
@@ -181,7 +182,9 @@ public enum ResultBundle {
         case let text as String:
             var result = text
             for (secret, replacement, wholeWord) in secrets {
-                result = wholeWord ? result.replacingWord(secret, with: replacement) : result.replacingAll(secret, with: replacement)
+                result =
+                    wholeWord
+                    ? result.replacingWord(secret, with: replacement) : result.replacingAll(secret, with: replacement)
             }
             return result
         default:
@@ -199,7 +202,8 @@ extension String {
         var result = ""
         var index = 0
         func isWordCharacter(_ position: Int) -> Bool {
-            position >= 0 && position < characters.count && (characters[position].isLetter || characters[position].isNumber)
+            position >= 0 && position < characters.count
+                && (characters[position].isLetter || characters[position].isNumber)
         }
         while index < characters.count {
             if index + target.count <= characters.count, Array(characters[index..<index + target.count]) == target,

@@ -165,7 +165,9 @@ public enum IterationCoding {
                 throw HistoryError(.badRecord, "the stored failure cannot be read: \(error)")
             }
         }
-        guard input.isAtEnd else { throw HistoryError(.badRecord, "\(input.remaining) bytes follow the iteration record") }
+        guard input.isAtEnd else {
+            throw HistoryError(.badRecord, "\(input.remaining) bytes follow the iteration record")
+        }
         guard row.ok == (failure == nil) else {
             throw HistoryError(.badRecord, "the row's ok column disagrees with its record's failure")
         }
@@ -259,7 +261,9 @@ struct ByteReader {
 
     mutating func int() throws(HistoryError) -> Int {
         let value = try varint()
-        guard value <= UInt64(Int.max) else { throw HistoryError(.badRecord, "a number in the iteration record is too large") }
+        guard value <= UInt64(Int.max) else {
+            throw HistoryError(.badRecord, "a number in the iteration record is too large")
+        }
         return Int(value)
     }
 

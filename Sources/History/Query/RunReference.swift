@@ -115,7 +115,8 @@ extension RunReference {
             case .file(let path):
                 let files = try loadFiles(path)
                 for (index, file) in files.enumerated() {
-                    resolved.append(ResolvedRun(name: files.count == 1 ? path : "\(path) #\(index + 1)", runID: nil, file: file))
+                    resolved.append(
+                        ResolvedRun(name: files.count == 1 ? path : "\(path) #\(index + 1)", runID: nil, file: file))
                 }
             case .run(let id):
                 resolved.append(ResolvedRun(name: "run:\(id)", runID: id, file: try opened().run(id).file))
@@ -146,7 +147,7 @@ extension RunReference {
         if let runs = try ResultBundle.runs(in: bytes, path: path) { return runs }
         do {
             return [try ResultFile.parse(bytes, path: path)]
-        } catch where error.code == .notJSON {
+        } catch  where error.code == .notJSON {
             do { return [try ResultFile.recover(path)] } catch {
                 throw HistoryError(.cannotImport, error.description)
             }

@@ -47,6 +47,31 @@ public enum HistoryQueries {
 
     /// Runs matching `query` with their readers: one row per reader, newest run first.
     public static func listRuns(_ query: RunQuery) -> SQLStatement {
+        let filter = runFilter(query)
+        var arguments = filter.arguments
+        var chosen = "SELECT r.id FROM runs r" + filter.sql
+        chosen += " ORDER BY r.created_at DESC, r.id DESC"
+        if let limit = query.limit {
+            chosen += " LIMIT ?"
+            arguments.append(.integer(Int64(max(0, limit))))
+        }
+        let sql = """
+            WITH chosen AS (\(chosen))
+            SELECT \(runColumns), \(readerColumns)
+            FROM chosen c JOIN runs r ON r.id = c.id LEFT JOIN run_readers rr ON rr.run_id = r.id
+            ORDER BY r.created_at DESC, r.id DESC, rr.reader
+            """
+        return SQLStatement(sql: sql, arguments: arguments)
+    }
+
+    /// How many runs match `query`, whatever its limit.
+    public static func countRuns(_ query: RunQuery) -> SQLStatement {
+        let filter = runFilter(query)
+        return SQLStatement(sql: "SELECT count(*) FROM runs r" + filter.sql, arguments: filter.arguments)
+    }
+
+    /// ` WHERE …` for the run filters of `query` (empty when there are none).
+    static func runFilter(_ query: RunQuery) -> SQLStatement {
         var conditions: [String] = []
         var arguments: [SQLValue] = []
         var readerConditions: [String] = []
@@ -88,20 +113,8 @@ public enum HistoryQueries {
             conditions.append("r.modelled = ?")
             arguments.append(.integer(modelled ? 1 : 0))
         }
-        var chosen = "SELECT r.id FROM runs r"
-        if !conditions.isEmpty { chosen += " WHERE " + conditions.joined(separator: " AND ") }
-        chosen += " ORDER BY r.created_at DESC, r.id DESC"
-        if let limit = query.limit {
-            chosen += " LIMIT ?"
-            arguments.append(.integer(Int64(max(0, limit))))
-        }
-        let sql = """
-            WITH chosen AS (\(chosen))
-            SELECT \(runColumns), \(readerColumns)
-            FROM chosen c JOIN runs r ON r.id = c.id LEFT JOIN run_readers rr ON rr.run_id = r.id
-            ORDER BY r.created_at DESC, r.id DESC, rr.reader
-            """
-        return SQLStatement(sql: sql, arguments: arguments)
+        return SQLStatement(
+            sql: conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments: arguments)
     }
 
     /// One run's listing row(s), as ``listRuns(_:)`` gives them.
@@ -189,7 +202,8 @@ public enum HistoryQueries {
     public static let runRow = """
         SELECT header_json, summary_json, complete FROM runs WHERE id = ?
         """
-    public static let readerRows = "SELECT reader, joined_at, record_json FROM run_readers WHERE run_id = ? ORDER BY reader"
+    public static let readerRows =
+        "SELECT reader, joined_at, record_json FROM run_readers WHERE run_id = ? ORDER BY reader"
     public static let iterationRows = """
         SELECT seq, reader, mode, warmup, ok, total_ns, record FROM iterations WHERE run_id = ? ORDER BY seq
         """

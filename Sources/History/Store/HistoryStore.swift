@@ -23,6 +23,8 @@ public protocol HistoryStore: AnyObject, Sendable {
 
     /// Runs matching `query`, newest first.
     func runs(_ query: RunQuery) throws(HistoryError) -> [RunListing]
+    /// How many runs match `query` (its limit aside).
+    func count(_ query: RunQuery) throws(HistoryError) -> Int
     /// One run, whole.
     func run(_ id: Int64) throws(HistoryError) -> StoredRun
     /// One model's percentile across runs, oldest first.

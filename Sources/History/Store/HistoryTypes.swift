@@ -152,7 +152,10 @@ public struct TrendQuery: Sendable, Hashable {
     public var measuredOnly: Bool
     public var since: String?
 
-    public init(model: String, metric: TrendMetric = .p95, mode: IterationModeName = .warm, measuredOnly: Bool = false, since: String? = nil) {
+    public init(
+        model: String, metric: TrendMetric = .p95, mode: IterationModeName = .warm, measuredOnly: Bool = false,
+        since: String? = nil
+    ) {
         self.model = model
         self.metric = metric
         self.mode = mode

@@ -88,7 +88,8 @@ enum RunStatistics {
             let l = latency
             rows.append(
                 Row(values: [
-                    .integer(Int64(reader)), .text(mode), .text(series), .integer(Int64(count)), .integer(Int64(failed)),
+                    .integer(Int64(reader)), .text(mode), .text(series), .integer(Int64(count)),
+                    .integer(Int64(failed)),
                     .integer(Int64(clamping: l?.min ?? 0)), .integer(Int64(clamping: l?.p50 ?? 0)),
                     .integer(Int64(clamping: l?.p90 ?? 0)), .integer(Int64(clamping: l?.p95 ?? 0)),
                     .integer(Int64(clamping: l?.p99 ?? 0)), .integer(Int64(clamping: l?.p999 ?? 0)),

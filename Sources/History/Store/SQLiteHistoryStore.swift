@@ -67,7 +67,8 @@ public final class SQLiteHistoryStore: HistoryStore {
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 } catch {
-                    throw HistoryError(.cannotOpen, "\(path): cannot create the folder \(folder): \(error.localizedDescription)")
+                    throw HistoryError(
+                        .cannotOpen, "\(path): cannot create the folder \(folder): \(error.localizedDescription)")
                 }
             }
             return nil
@@ -233,6 +234,13 @@ public final class SQLiteHistoryStore: HistoryStore {
             var listings: [RunListing] = []
             while let row = try cursor.next() { Self.add(row, to: &listings) }
             return listings
+        }
+    }
+
+    public func count(_ query: RunQuery) throws(HistoryError) -> Int {
+        let statement = HistoryQueries.countRuns(query)
+        return try read { db in
+            try Int.fetchOne(db, sql: statement.sql, arguments: Self.arguments(statement.arguments)) ?? 0
         }
     }
 
@@ -426,11 +434,13 @@ public final class SQLiteHistoryStore: HistoryStore {
             case .SQLITE_NOTADB:
                 return HistoryError(.notADatabase, "\(path) is not an SQLite database (it was left untouched)")
             case .SQLITE_CORRUPT:
-                return HistoryError(.corrupt, "\(path) is damaged (SQLite: \(error.message ?? "corrupt")); it was left untouched")
+                return HistoryError(
+                    .corrupt, "\(path) is damaged (SQLite: \(error.message ?? "corrupt")); it was left untouched")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
                 return HistoryError(.cannotOpen, "\(path): \(error.message ?? "\(error.resultCode)") while \(doing) it")
             default:
-                return HistoryError(.databaseError, "\(path): \(error.message ?? "\(error.resultCode)") while \(doing) it")
+                return HistoryError(
+                    .databaseError, "\(path): \(error.message ?? "\(error.resultCode)") while \(doing) it")
             }
         }
         return HistoryError(.databaseError, "\(path): \(error) while \(doing) it")

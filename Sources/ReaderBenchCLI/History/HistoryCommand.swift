@@ -27,7 +27,11 @@ struct HistoryCommand: ParsableCommand {
 // MARK: - list
 
 struct HistoryList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List saved runs, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List saved runs, newest first (the newest 50 unless --limit or --all).")
+
+    /// What a plain `history list` shows: a screenful, fast however large the history.
+    static let defaultLimit = 50
 
     @OptionGroup var database: HistoryDatabaseOption
     @Option(help: "Only runs with a reader of this model key (a USB key without @release: every firmware).")
@@ -35,34 +39,50 @@ struct HistoryList: ParsableCommand {
     @Option(help: "Only runs with a reader whose name contains this.") var reader: String?
     @Option(help: "Only runs started on or after this date (2025-11-01 or 2025-11-01T09:00).") var since: String?
     @Option(help: "Only runs of this scenario.") var scenario: String?
-    @Option(help: "At most this many runs.") var limit: Int?
+    @Option(help: "At most this many runs (default \(defaultLimit)).") var limit: Int?
+    @Flag(help: "Every matching run.") var all = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         if let limit, limit <= 0 { throw fail("--limit must be positive, not \(limit)", status: ExitStatus.badInput) }
+        if all && limit != nil { throw fail("--all and --limit exclude each other", status: ExitStatus.badInput) }
         let store = try database.open()
-        let query = RunQuery(model: model, reader: reader, since: since, scenario: scenario, limit: limit)
+        var query = RunQuery(model: model, reader: reader, since: since, scenario: scenario)
+        query.limit = all ? nil : (limit ?? Self.defaultLimit)
         let runs: [RunListing]
-        do { runs = try store.runs(query) } catch { throw historyFailure(error) }
+        let total: Int
+        do {
+            runs = try store.runs(query)
+            total = query.limit.map { runs.count < $0 } == false ? try store.count(query) : runs.count
+        } catch { throw historyFailure(error) }
         if json { return try printJSON(runs) }
         guard !runs.isEmpty else {
-            printError("readerbench: no runs in \(store.path)\(model != nil || reader != nil || since != nil ? " match" : "")")
+            printError(
+                "readerbench: no runs in \(store.path)\(model != nil || reader != nil || since != nil ? " match" : "")")
             return
         }
         var table = TextTable(header: ["run", "started", "scenario", "iterations", "state"])
         for run in runs {
             let state = run.complete ? (run.stopReason ?? "done") : "unfinished"
-            table.append([run.reference, run.createdAt, run.scenario, "\(run.iterations)", state + (run.modelled ? ", MODELLED" : "")])
+            table.append([
+                run.reference, run.createdAt, run.scenario, "\(run.iterations)",
+                state + (run.modelled ? ", MODELLED" : ""),
+            ])
         }
-        // Each run's line, then its readers under it: names are long and vary.
+        // Each run's line, then its readers under it (names are long and vary), written at once.
         let lines = table.lines()
-        print(lines[0])
+        var text = lines[0] + "\n"
         for (run, line) in zip(runs, lines.dropFirst()) {
-            print(line)
+            text += line + "\n"
             for reader in run.readers {
                 let firmware = reader.firmware.map { " fw \($0)" } ?? ""
-                print("    \(reader.reader): \(reader.name) [\(reader.modelKey)]\(firmware)\(reader.modelled ? " MODELLED (\(reader.cardSource))" : "")")
+                let modelled = reader.modelled ? " MODELLED (\(reader.cardSource))" : ""
+                text += "    \(reader.reader): \(reader.name) [\(reader.modelKey)]\(firmware)\(modelled)\n"
             }
+        }
+        print(text, terminator: "")
+        if total > runs.count {
+            printError("readerbench: the newest \(runs.count) of \(total) runs; --limit N or --all for more")
         }
     }
 }
@@ -70,7 +90,8 @@ struct HistoryList: ParsableCommand {
 // MARK: - show
 
 struct HistoryShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one run: conditions and summary.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one run: conditions and summary.")
 
     @OptionGroup var database: HistoryDatabaseOption
     @Argument(help: "The run: run:ID or ID.") var runID: String
@@ -87,12 +108,22 @@ struct HistoryShow: ParsableCommand {
                 var summary: RunSummary
                 var calibration: HostCalibration?
             }
-            return try printJSON([Shown(run: stored.listing, summary: summary, calibration: stored.file.header.calibration)])
+            return try printJSON([
+                Shown(run: stored.listing, summary: summary, calibration: stored.file.header.calibration)
+            ])
         }
         let listing = stored.listing
-        print("\(listing.reference)  \(listing.scenario)  started \(listing.createdAt)  (\(listing.origin.rawValue)\(listing.originName.map { " of \($0)" } ?? ""))")
-        print("  OS \(listing.os ?? "unknown"), pcsc-lite \(listing.pcscLiteVersion ?? "unknown"), readerbench \(listing.toolVersion)")
-        print("  \(listing.iterations) iterations saved; " + (listing.complete ? "finished: \(listing.stopReason ?? "")" : "unfinished (killed or still running): summary computed from the saved iterations"))
+        print(
+            "\(listing.reference)  \(listing.scenario)  started \(listing.createdAt)  (\(listing.origin.rawValue)\(listing.originName.map { " of \($0)" } ?? ""))"
+        )
+        print(
+            "  OS \(listing.os ?? "unknown"), pcsc-lite \(listing.pcscLiteVersion ?? "unknown"), readerbench \(listing.toolVersion)"
+        )
+        print(
+            "  \(listing.iterations) iterations saved; "
+                + (listing.complete
+                    ? "finished: \(listing.stopReason ?? "")"
+                    : "unfinished (killed or still running): summary computed from the saved iterations"))
         if listing.modelled { print("  MODELLED: these times are a model's, not a reader's") }
         SummaryTable.print(summary, header: stored.file.header, readers: stored.file.readers)
     }
@@ -137,7 +168,8 @@ struct HistoryTrend: ParsableCommand {
         let store = try database.open()
         let trend: Trend
         do {
-            trend = try store.trend(TrendQuery(model: model, metric: metric, mode: mode, measuredOnly: measured, since: since))
+            trend = try store.trend(
+                TrendQuery(model: model, metric: metric, mode: mode, measuredOnly: measured, since: since))
         } catch { throw historyFailure(error) }
         if json { return try printJSON(trend) }
         guard !trend.points.isEmpty else {
@@ -145,24 +177,29 @@ struct HistoryTrend: ParsableCommand {
             return
         }
         let changes = Dictionary(trend.changes.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
-        var table = TextTable(header: ["run", "started", "reader", "firmware", "pcsc-lite", "\(metric.rawValue) ms", "n", "failed", ""])
+        var table = TextTable(header: [
+            "run", "started", "reader", "firmware", "pcsc-lite", "\(metric.rawValue) ms", "n", "failed", "",
+        ])
         for (index, point) in trend.points.enumerated() {
             var note = point.partial ? "unfinished" : ""
             if point.modelled { note += (note.isEmpty ? "" : ", ") + "MODELLED" }
             if let change = changes[index] {
-                note += (note.isEmpty ? "" : "  ") + "◀ CHANGE \(signedPercent(change.ratio - 1))"
+                note +=
+                    (note.isEmpty ? "" : "  ") + "◀ CHANGE \(signedPercent(change.ratio - 1))"
                     + (change.coincidesWith.isEmpty ? "" : " (\(change.coincidesWith.joined(separator: "; ")))")
             }
             table.append([
-                "run:\(point.run)", point.createdAt, point.readerName, point.firmware ?? "?", point.pcscLiteVersion ?? "?",
+                "run:\(point.run)", point.createdAt, point.readerName, point.firmware ?? "?",
+                point.pcscLiteVersion ?? "?",
                 point.valueNanoseconds.map { milliseconds($0) } ?? "–", "\(point.count)", "\(point.failed)", note,
             ])
         }
         for line in table.lines() { print(line) }
         print("")
-        print(trend.changes.isEmpty
-            ? "no change point (a shift must exceed 6 noise units and 5%)"
-            : "\(trend.changes.count) change point(s)")
+        print(
+            trend.changes.isEmpty
+                ? "no change point (a shift must exceed 6 noise units and 5%)"
+                : "\(trend.changes.count) change point(s)")
     }
 
     private func signedPercent(_ change: Double) -> String {
@@ -194,7 +231,9 @@ struct HistoryExport: ParsableCommand {
         let store = try database.open()
         let resolved: [ResolvedRun]
         do {
-            resolved = try RunReference.resolve(runs.map { Int64($0) != nil ? "run:\($0)" : $0 }) { () throws(HistoryError) in store }
+            resolved = try RunReference.resolve(runs.map { Int64($0) != nil ? "run:\($0)" : $0 }) {
+                () throws(HistoryError) in store
+            }
         } catch { throw historyFailure(error) }
         if !force && FileManager.default.fileExists(atPath: output) {
             throw fail("\(output) exists; --force replaces it", status: ExitStatus.badInput)
@@ -213,7 +252,9 @@ struct HistoryExport: ParsableCommand {
                     "a result file holds one run; \(resolved.count) matched (--anonymize writes a bundle of several)",
                     status: ExitStatus.badInput)
             }
-            do { try write(try store.run(id), to: output) } catch let error as HistoryError { throw historyFailure(error) }
+            do { try write(try store.run(id), to: output) } catch let error as HistoryError {
+                throw historyFailure(error)
+            }
         }
         if json {
             let ids = Set(resolved.compactMap(\.runID))
@@ -223,7 +264,9 @@ struct HistoryExport: ParsableCommand {
             }
             return try printJSON(listings)
         }
-        printError("readerbench: \(resolved.map(\.name).joined(separator: ", ")) written to \(output)\(anonymize ? " (anonymized bundle)" : "")")
+        printError(
+            "readerbench: \(resolved.map(\.name).joined(separator: ", ")) written to \(output)\(anonymize ? " (anonymized bundle)" : "")"
+        )
     }
 
     /// The run as a result file, written the way a run writes it: readers that joined are
@@ -237,7 +280,9 @@ struct HistoryExport: ParsableCommand {
                 for record in joined where stored.joinedAt[record.id] == sequence { try writer.announce(record) }
                 try writer.append(iteration)
             }
-            for record in joined where (stored.joinedAt[record.id] ?? 0) >= file.iterations.count { try writer.announce(record) }
+            for record in joined where (stored.joinedAt[record.id] ?? 0) >= file.iterations.count {
+                try writer.announce(record)
+            }
             if let summary = file.summary { try writer.finish(summary: summary) } else { try writer.sync() }
         } catch {
             throw fail("\(error)", status: ExitStatus.environment)
@@ -266,10 +311,12 @@ struct HistoryImport: ParsableCommand {
             for file in runs {
                 do {
                     let id = try store.importRun(
-                        file, origin: RunOrigin(kind: .import, hostID: nil, site: site, name: (path as NSString).lastPathComponent))
+                        file,
+                        origin: RunOrigin(
+                            kind: .import, hostID: nil, site: site, name: (path as NSString).lastPathComponent))
                     imported.append(try store.run(id).listing)
                     if !json { printError("readerbench: \(path): imported as run:\(id)") }
-                } catch where error.code == .duplicate {
+                } catch  where error.code == .duplicate {
                     printError("readerbench: \(path): \(error.reason); skipped")
                 } catch {
                     throw historyFailure(error)

@@ -6,7 +6,9 @@ import RunEngine
 
 /// `--db PATH`: where the history is (default: HistoryLocation.defaultPath()).
 struct HistoryDatabaseOption: ParsableArguments {
-    @Option(help: "The history database (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite).")
+    @Option(
+        help: "The history database (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite)."
+    )
     var db: String?
 
     var path: String { db ?? HistoryLocation.defaultPath() }

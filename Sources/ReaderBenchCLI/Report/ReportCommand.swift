@@ -30,7 +30,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Language of the labels: ja or en.") var lang: String = "ja"
     @Option(help: "The percentile of the check to rank on: p50, p90, p95, p99.") var metric: String = "p95"
     @Option(help: "The page title.") var title: String?
-    @Option(help: "Add history trends of the report's models over the runs this query selects (since=2025-01-01, site=…).")
+    @Option(
+        help: "Add history trends of the report's models over the runs this query selects (since=2025-01-01, site=…).")
     var history: String?
     @OptionGroup var database: HistoryDatabaseOption
 
@@ -40,7 +41,9 @@ struct ReportCommand: ParsableCommand {
             throw fail("--lang must be ja or en, not '\(lang)'", status: ExitStatus.badInput)
         }
         let quantile: Double
-        do { quantile = try ReportOptions.parseMetric(metric) } catch { throw fail(error.reason, status: ExitStatus.badInput) }
+        do { quantile = try ReportOptions.parseMetric(metric) } catch {
+            throw fail(error.reason, status: ExitStatus.badInput)
+        }
 
         var store: SQLiteHistoryStore?
         func openStore() throws(HistoryError) -> any HistoryStore {
@@ -73,7 +76,9 @@ struct ReportCommand: ParsableCommand {
         if let markdown { try write(MarkdownReport.render(report), to: markdown) }
         printError("readerbench: report in \(output)\(markdown.map { " and \($0)" } ?? "")")
         if report.hasModelled {
-            printError("readerbench: note: the report holds MODELLED times (simulated cards or replays); it says so at the top")
+            printError(
+                "readerbench: note: the report holds MODELLED times (simulated cards or replays); it says so at the top"
+            )
         }
     }
 
@@ -83,7 +88,9 @@ struct ReportCommand: ParsableCommand {
     {
         let query = try RunReference.parseQuery(text)
         guard let metric = TrendMetric(rawValue: ReportFormat.percentileName(quantile)) else {
-            throw HistoryError(.badReference, "--history follows p50, p90, p95, p99 or p99.9, not \(ReportFormat.percentileName(quantile))")
+            throw HistoryError(
+                .badReference,
+                "--history follows p50, p90, p95, p99 or p99.9, not \(ReportFormat.percentileName(quantile))")
         }
         var models: [String] = []
         if let model = query.model {
@@ -110,7 +117,8 @@ struct ReportCommand: ParsableCommand {
                         model: model, metric: metric.rawValue, mode: mode.rawValue,
                         points: points.map {
                             TrendSeries.Point(
-                                run: "run:\($0.run)", createdAt: $0.createdAt, readerName: $0.readerName, firmware: $0.firmware,
+                                run: "run:\($0.run)", createdAt: $0.createdAt, readerName: $0.readerName,
+                                firmware: $0.firmware,
                                 valueNanoseconds: $0.valueNanoseconds ?? 0, modelled: $0.modelled)
                         },
                         changes: trend.changes.compactMap { change in

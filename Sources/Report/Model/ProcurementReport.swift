@@ -68,7 +68,8 @@ public struct ProcurementReport: Sendable {
         var sides: [ReportSide] = []
         for run in runs { sides += ReportSide.sides(of: run, firstID: sides.count) }
         guard !sides.isEmpty else {
-            throw ReportError(.noData, "no measured iteration in \(runs.map(\.name).joined(separator: ", ")): nothing to report")
+            throw ReportError(
+                .noData, "no measured iteration in \(runs.map(\.name).joined(separator: ", ")): nothing to report")
         }
         // Readers are named as they report themselves; two units of one model (or one reader in two
         // runs) get their full PC/SC name, then the run, so no two rows read the same.
@@ -79,7 +80,7 @@ public struct ProcurementReport: Sendable {
         }
         let full = names
         for (index, side) in sides.enumerated() where full.filter({ $0 == full[index] }).count > 1 {
-            names[index] = "\(full[index]) (\(side.runName))"
+            names[index] = "\(full[index]) (\(side.runLabel))"
         }
         for index in sides.indices { sides[index].displayName = names[index] }
         self.sides = sides
@@ -114,7 +115,9 @@ public struct ProcurementReport: Sendable {
             return ColdRow(
                 side: side.id, coldP50: ReportStatistics.quantile(cold.totals, 0.5),
                 coldQuantile: ReportStatistics.quantile(cold.totals, options.quantile),
-                warmP50: side.mode("warm").flatMap { $0.totals.isEmpty ? nil : ReportStatistics.quantile($0.totals, 0.5) },
+                warmP50: side.mode("warm").flatMap {
+                    $0.totals.isEmpty ? nil : ReportStatistics.quantile($0.totals, 0.5)
+                },
                 connectP50: connect.map { ReportStatistics.quantile($0, 0.5) }, count: cold.totals.count)
         }
         taps = sides.compactMap { side in

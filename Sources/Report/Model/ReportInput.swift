@@ -66,7 +66,10 @@ public struct TrendSeries: Sendable, Hashable {
         public var valueNanoseconds: UInt64
         public var modelled: Bool
 
-        public init(run: String, createdAt: String, readerName: String, firmware: String?, valueNanoseconds: UInt64, modelled: Bool) {
+        public init(
+            run: String, createdAt: String, readerName: String, firmware: String?, valueNanoseconds: UInt64,
+            modelled: Bool
+        ) {
             self.run = run
             self.createdAt = createdAt
             self.readerName = readerName

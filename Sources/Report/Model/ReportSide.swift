@@ -43,6 +43,12 @@ public struct ReportSide: Sendable, Hashable {
         return parts.modelName.isEmpty ? record.reader.name : parts.modelName
     }
 
+    /// The run's name as tables show it: a file's name without its folder, or `run:42`.
+    public var runLabel: String {
+        guard runName.contains("/"), let last = runName.split(separator: "/").last else { return runName }
+        return String(last)
+    }
+
     /// The name the report shows; set by ``ProcurementReport`` to keep rows apart.
     public internal(set) var displayName = ""
 
@@ -101,7 +107,8 @@ extension ReportSide {
                 let ofMode = iterations.filter { $0.mode.rawValue == mode }
                 guard !ofMode.isEmpty else { continue }
                 var samples = ModeSamples(
-                    mode: mode, measured: ofMode.count, failed: 0, failuresByCause: [:], totals: [], phases: [], kinds: [])
+                    mode: mode, measured: ofMode.count, failed: 0, failuresByCause: [:], totals: [], phases: [],
+                    kinds: [])
                 var phases: [String: [Double]] = [:]
                 var phaseOrder = labels.phases
                 var kinds: [Int: [Double]] = [:]

@@ -33,10 +33,11 @@ public enum HTMLReport {
 
             """
         if report.hasModelled {
-            html += "<div class=\"modelled-banner\" role=\"alert\" id=\"modelled-banner\"><strong>⚠ \(h(s.modelledBannerTitle))</strong>"
+            html +=
+                "<div class=\"modelled-banner\" role=\"alert\" id=\"modelled-banner\"><strong>⚠ \(h(s.modelledBannerTitle))</strong>"
             html += "<p>\(h(report.allModelled ? s.modelledBannerAll : s.modelledBannerSome))</p><ul>"
             for side in report.sides where side.modelled {
-                html += "<li>\(h(side.readerName)) (\(h(side.runName))): \(h(side.record.card.measures))</li>"
+                html += "<li>\(h(side.readerName)) (\(h(side.runLabel))): \(h(side.record.card.measures))</li>"
             }
             html += "</ul></div>\n"
         }
@@ -44,7 +45,8 @@ public enum HTMLReport {
         html += charts(report, s)
         if !report.trends.isEmpty { html += trends(report, s) }
         html += conditions(report, s)
-        html += "<footer><p>readerbench \(h(report.options.toolVersion)) — \(h(s.generated)) \(h(report.options.generatedAt)). "
+        html +=
+            "<footer><p>readerbench \(h(report.options.toolVersion)) — \(h(s.generated)) \(h(report.options.generatedAt)). "
         html += "\(h(s.dataNote))</p></footer>\n"
         html += "<script type=\"application/json\" id=\"readerbench-data\">\(embeddedData(report))</script>\n"
         html += "</body>\n</html>\n"
@@ -77,7 +79,8 @@ public enum HTMLReport {
             side.modelled
             ? "<span class=\"badge modelled\">\(h(s.modelledBadge))</span>"
             : "<span class=\"badge measured\">\(h(s.measuredBadge))</span>"
-        return "<span class=\"swatch\" style=\"background:\(SVGCharts.colour(side.id))\"></span>\(h(side.readerName)) \(badge)"
+        return
+            "<span class=\"swatch\" style=\"background:\(SVGCharts.colour(side.id))\"></span>\(h(side.readerName)) \(badge)"
     }
 
     static func rankingTables(_ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings, modelled: Bool)
@@ -91,7 +94,8 @@ public enum HTMLReport {
             if mode.groups.flatMap({ $0 }).count > 1 {
                 html += "<p class=\"headline\">\(h(headline(mode, ranking, report, s)))</p>"
             }
-            html += "<table class=\"ranking\" data-mode=\"\(h(mode.mode))\"><thead><tr><th>\(h(s.rank))</th><th>\(h(s.reader))</th>"
+            html +=
+                "<table class=\"ranking\" data-mode=\"\(h(mode.mode))\"><thead><tr><th>\(h(s.rank))</th><th>\(h(s.reader))</th>"
             html += "<th>\(h(report.metricName))</th><th>p50</th><th>\(h(s.samples))</th><th>\(h(s.failed))</th>"
             html += "<th>\(h(s.modelKey))</th><th>\(h(s.run))</th></tr></thead><tbody>"
             for (groupIndex, group) in mode.groups.enumerated() {
@@ -101,11 +105,13 @@ public enum HTMLReport {
                     let totals = samples?.totals ?? []
                     let rankText = (group.count > 1 ? "=" : "") + "\(mode.ranks[groupIndex])"
                     let failureText = samples.map { "\($0.failed)/\($0.measured)" } ?? "–"
-                    html += "<tr class=\"group-\(groupIndex % 2)\"><td class=\"rank\">\(h(rankText))</td><td>\(readerCell(side, s))</td>"
+                    html +=
+                        "<tr class=\"group-\(groupIndex % 2)\"><td class=\"rank\">\(h(rankText))</td><td>\(readerCell(side, s))</td>"
                     html += "<td class=\"num\">\(h(ReportFormat.duration(mode.estimates[id] ?? .nan)))</td>"
-                    html += "<td class=\"num\">\(h(totals.isEmpty ? "–" : ReportFormat.duration(ReportStatistics.quantile(totals, 0.5))))</td>"
+                    html +=
+                        "<td class=\"num\">\(h(totals.isEmpty ? "–" : ReportFormat.duration(ReportStatistics.quantile(totals, 0.5))))</td>"
                     html += "<td class=\"num\">\(totals.count)</td><td class=\"num\">\(h(failureText))</td>"
-                    html += "<td><code>\(h(side.record.reader.modelKey))</code></td><td>\(h(side.runName))</td></tr>"
+                    html += "<td><code>\(h(side.record.reader.modelKey))</code></td><td>\(h(side.runLabel))</td></tr>"
                 }
             }
             html += "</tbody></table>"
@@ -115,7 +121,9 @@ public enum HTMLReport {
     }
 
     /// The one sentence a reader of the page takes away for a mode.
-    static func headline(_ mode: ModeRanking, _ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings) -> String {
+    static func headline(_ mode: ModeRanking, _ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings)
+        -> String
+    {
         guard ranking.assessed, let first = mode.groups.first, mode.groups.flatMap({ $0 }).count > 1 else {
             return s.fastestNone
         }
@@ -125,14 +133,19 @@ public enum HTMLReport {
         return s.fastestTie(names.joined(separator: ", "))
     }
 
-    static func pairs(_ mode: ModeRanking, _ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings) -> String {
+    static func pairs(_ mode: ModeRanking, _ ranking: RankingResult, _ report: ProcurementReport, _ s: ReportStrings)
+        -> String
+    {
         guard ranking.assessed, !mode.pairs.isEmpty else { return "" }
-        var html = "<details class=\"pairs\" open><summary>\(h(s.real)) — \(h(s.assessedBy)): \(h(ranking.method))</summary>"
-        html += "<table><thead><tr><th>\(h(s.versus))</th><th>\(h(s.verdictWord))</th><th>\(h(s.reason))</th></tr></thead><tbody>"
+        var html =
+            "<details class=\"pairs\" open><summary>\(h(s.real)) — \(h(s.assessedBy)): \(h(ranking.method))</summary>"
+        html +=
+            "<table><thead><tr><th>\(h(s.versus))</th><th>\(h(s.verdictWord))</th><th>\(h(s.reason))</th></tr></thead><tbody>"
         for pair in mode.pairs {
             let a = report.side(pair.baseline).readerName
             let b = report.side(pair.current).readerName
-            html += "<tr><td>\(h(b)) ⟷ \(h(a))</td><td class=\"verdict-\(pair.verdict.rawValue)\">\(h(s.pairVerdict(pair.verdict)))</td>"
+            html +=
+                "<tr><td>\(h(b)) ⟷ \(h(a))</td><td class=\"verdict-\(pair.verdict.rawValue)\">\(h(s.pairVerdict(pair.verdict)))</td>"
             html += "<td>\(h(pair.reason))</td></tr>"
         }
         return html + "</tbody></table></details>"
@@ -145,7 +158,8 @@ public enum HTMLReport {
         for row in report.failures {
             let side = report.side(row.side)
             html += "<tr><td>\(readerCell(side, s))</td><td class=\"num\">\(h(ReportFormat.percent(row.rate)))</td>"
-            html += "<td class=\"num\">\(h(ReportFormat.percent(row.interval.lower))) – \(h(ReportFormat.percent(row.interval.upper)))</td>"
+            html +=
+                "<td class=\"num\">\(h(ReportFormat.percent(row.interval.lower))) – \(h(ReportFormat.percent(row.interval.upper)))</td>"
             html += "<td class=\"num\">\(row.failed)</td><td class=\"num\">\(row.measured)</td>"
             html += "<td>\(h(row.causes.map { "\($0.cause) \($0.count)" }.joined(separator: ", ")))</td></tr>"
         }
@@ -155,15 +169,18 @@ public enum HTMLReport {
     static func coldStart(_ report: ProcurementReport, _ s: ReportStrings) -> String {
         guard !report.cold.isEmpty else { return "" }
         var html = "<h3>\(h(s.coldStart))</h3><p>\(h(s.coldIntro))</p><table class=\"cold\"><thead><tr>"
-        html += "<th>\(h(s.reader))</th><th>\(h(s.coldMedian))</th><th>\(h(report.metricName))</th><th>\(h(s.warmMedian))</th>"
+        html +=
+            "<th>\(h(s.reader))</th><th>\(h(s.coldMedian))</th><th>\(h(report.metricName))</th><th>\(h(s.warmMedian))</th>"
         html += "<th>\(h(s.coldExtra))</th><th>\(h(s.connectMedian))</th><th>\(h(s.samples))</th></tr></thead><tbody>"
         for row in report.cold {
             let side = report.side(row.side)
             let extra = row.warmP50.map { ReportFormat.duration(row.coldP50 - $0) } ?? "–"
             html += "<tr><td>\(readerCell(side, s))</td><td class=\"num\">\(h(ReportFormat.duration(row.coldP50)))</td>"
             html += "<td class=\"num\">\(h(ReportFormat.duration(row.coldQuantile)))</td>"
-            html += "<td class=\"num\">\(h(row.warmP50.map(ReportFormat.duration) ?? "–"))</td><td class=\"num\">\(h(extra))</td>"
-            html += "<td class=\"num\">\(h(row.connectP50.map(ReportFormat.duration) ?? "–"))</td><td class=\"num\">\(row.count)</td></tr>"
+            html +=
+                "<td class=\"num\">\(h(row.warmP50.map(ReportFormat.duration) ?? "–"))</td><td class=\"num\">\(h(extra))</td>"
+            html +=
+                "<td class=\"num\">\(h(row.connectP50.map(ReportFormat.duration) ?? "–"))</td><td class=\"num\">\(row.count)</td></tr>"
         }
         return html + "</tbody></table>"
     }
@@ -195,7 +212,8 @@ public enum HTMLReport {
             ("histogram", s.histogram, SVGCharts.histogram(report, s)),
         ]
         for (id, caption, svg) in figures {
-            html += "<figure class=\"chart\" data-chart=\"\(id)\">\(svg)<figcaption>\(h(caption))</figcaption></figure>\n"
+            html +=
+                "<figure class=\"chart\" data-chart=\"\(id)\">\(svg)<figcaption>\(h(caption))</figcaption></figure>\n"
         }
         return html + "</section>\n"
     }
@@ -203,8 +221,10 @@ public enum HTMLReport {
     static func legend(_ report: ProcurementReport, _ s: ReportStrings) -> String {
         var html = "<ul class=\"legend\">"
         for side in report.sides {
-            html += "<li><span class=\"swatch\" style=\"background:\(SVGCharts.colour(side.id))\"></span>\(h(side.readerName))"
-            html += " <small>(\(h(side.runName)))</small>\(side.modelled ? " <span class=\"badge modelled\">\(h(s.modelledBadge))</span>" : "")</li>"
+            html +=
+                "<li><span class=\"swatch\" style=\"background:\(SVGCharts.colour(side.id))\"></span>\(h(side.readerName))"
+            html +=
+                " <small>(\(h(side.runLabel)))</small>\(side.modelled ? " <span class=\"badge modelled\">\(h(s.modelledBadge))</span>" : "")</li>"
         }
         html += "<li>— \(h(s.modeShort("warm")))</li><li>- - \(h(s.modeShort("cold")))</li></ul>"
         return html
@@ -219,7 +239,8 @@ public enum HTMLReport {
                 html += "<ul class=\"changes\">"
                 for change in series.changes where series.points.indices.contains(change.index) {
                     let point = series.points[change.index]
-                    html += "<li>\(h(s.changeAt)): \(h(point.run)) \(h(point.createdAt)) \(h(ReportFormat.change(change.ratio)))"
+                    html +=
+                        "<li>\(h(s.changeAt)): \(h(point.run)) \(h(point.createdAt)) \(h(ReportFormat.change(change.ratio)))"
                     if !change.coincidesWith.isEmpty { html += " — \(h(change.coincidesWith.joined(separator: "; ")))" }
                     html += "</li>"
                 }
@@ -242,7 +263,10 @@ public enum HTMLReport {
             }
             row(s.started, header.createdAt)
             row(s.scenario, header.run.scenario)
-            row(s.iterations, "\(header.run.iterations) × \(header.run.modes.map(\.rawValue).joined(separator: "/")) (+\(header.run.warmup) warm-up), interval \(header.run.intervalMilliseconds) ms, \(header.run.readStrategy)")
+            row(
+                s.iterations,
+                "\(header.run.iterations) × \(header.run.modes.map(\.rawValue).joined(separator: "/")) (+\(header.run.warmup) warm-up), interval \(header.run.intervalMilliseconds) ms, \(header.run.readStrategy)"
+            )
             if let schedule = header.run.schedule { row(s.schedule, schedule.rawValue) }
             row(s.os, environment.os)
             row(s.kernel, environment.kernel)
@@ -269,7 +293,10 @@ public enum HTMLReport {
         if let age = calibration.ageSeconds { origin += ", \(Int(age / 3600)) h old" }
         row(s.calibrationOrigin, origin)
         if let floor = calibration.floor {
-            row(s.floor, "p50 \(ReportFormat.duration(Double(floor.p50))), p99 \(ReportFormat.duration(Double(floor.p99))) (n=\(floor.count))")
+            row(
+                s.floor,
+                "p50 \(ReportFormat.duration(Double(floor.p50))), p99 \(ReportFormat.duration(Double(floor.p99))) (n=\(floor.count))"
+            )
         }
         row(s.overhead, ReportFormat.duration(calibration.instrumentationNanosecondsPerAPDU))
         if !calibration.delays.isEmpty {
@@ -283,7 +310,8 @@ public enum HTMLReport {
             let worst = aa.worst
             row(
                 s.aaNoise,
-                "p50 ±\(ReportFormat.percent(worst.p50)), p90 ±\(ReportFormat.percent(worst.p90)), p99 ±\(ReportFormat.percent(worst.p99)) (\(aa.workload), n=\(aa.iterationsPerSide))")
+                "p50 ±\(ReportFormat.percent(worst.p50)), p90 ±\(ReportFormat.percent(worst.p90)), p99 ±\(ReportFormat.percent(worst.p99)) (\(aa.workload), n=\(aa.iterationsPerSide))"
+            )
         }
         if !calibration.notes.isEmpty { row(s.notes, calibration.notes.joined(separator: " ")) }
         return html + "</tbody></table>"
@@ -291,21 +319,30 @@ public enum HTMLReport {
 
     static func readerConditions(_ record: ReaderRecord, _ s: ReportStrings) -> String {
         let reader = record.reader
-        var html = "<h4>\(h(reader.name))\(record.card.isModelled ? " <span class=\"badge modelled\">\(h(s.modelledBadge))</span>" : "")</h4>"
+        var html =
+            "<h4>\(h(reader.name))\(record.card.isModelled ? " <span class=\"badge modelled\">\(h(s.modelledBadge))</span>" : "")</h4>"
         html += "<table class=\"kv reader\"><tbody>"
-        func row(_ key: String, _ value: String?) { html += "<tr><th>\(h(key))</th><td>\(h(value ?? s.unknown))</td></tr>" }
+        func row(_ key: String, _ value: String?) {
+            html += "<tr><th>\(h(key))</th><td>\(h(value ?? s.unknown))</td></tr>"
+        }
         row(s.reader, reader.name)
-        row(s.modelKey, [reader.modelKey, reader.usbModelKey, reader.nameModelKey].compactMap { $0 }.reduce(into: [String]()) {
-            if !$0.contains($1) { $0.append($1) }
-        }.joined(separator: ", "))
+        row(
+            s.modelKey,
+            [reader.modelKey, reader.usbModelKey, reader.nameModelKey].compactMap { $0 }.reduce(into: [String]()) {
+                if !$0.contains($1) { $0.append($1) }
+            }.joined(separator: ", "))
         if let usb = reader.usb {
             row(
                 s.usb,
                 String(format: "%04x:%04x", usb.vendorID, usb.productID) + " release \(usb.release)"
-                    + [usb.manufacturer, usb.product].compactMap { $0 }.map { " — \($0)" }.joined() + (usb.speed.map { ", \($0)" } ?? ""))
+                    + [usb.manufacturer, usb.product].compactMap { $0 }.map { " — \($0)" }.joined()
+                    + (usb.speed.map { ", \($0)" } ?? ""))
         }
         row(s.firmware, reader.identity?.firmware ?? reader.usb?.release)
-        row(s.driver, [reader.identity?.vendorName, reader.capabilities.flatMap { $0.source == "unknown" ? nil : $0.source }].compactMap { $0 }.first)
+        row(
+            s.driver,
+            [reader.identity?.vendorName, reader.capabilities.flatMap { $0.source == "unknown" ? nil : $0.source }]
+                .compactMap { $0 }.first)
         if let capabilities = reader.capabilities {
             var parts = [capabilities.exchangeLevel, capabilities.protocols].compactMap { $0 }
             if let rate = capabilities.maxDataRateBitsPerSecond { parts.append("max \(rate / 1000) kbit/s") }
@@ -357,11 +394,13 @@ public enum HTMLReport {
             generatedAt: report.options.generatedAt, metric: report.metricName,
             sides: report.sides.map { side in
                 Embedded.Side(
-                    id: side.id, reader: side.record.reader.name, modelKey: side.record.reader.modelKey, run: side.runName,
+                    id: side.id, reader: side.record.reader.name, modelKey: side.record.reader.modelKey,
+                    run: side.runName,
                     modelled: side.modelled,
                     modes: side.modes.map {
                         Embedded.Mode(
-                            mode: $0.mode, measured: $0.measured, failed: $0.failed, failuresByCause: $0.failuresByCause,
+                            mode: $0.mode, measured: $0.measured, failed: $0.failed,
+                            failuresByCause: $0.failuresByCause,
                             totalsNanoseconds: $0.totals.map { UInt64($0) })
                     })
             })

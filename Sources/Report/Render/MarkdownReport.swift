@@ -11,9 +11,10 @@ public enum MarkdownReport {
         var md = "# \(report.options.title ?? s.title)\n\n"
         md += "\(report.runs.map(\.name).joined(separator: ", ")) — \(s.generated) \(report.options.generatedAt)\n\n"
         if report.hasModelled {
-            md += "> **⚠ \(s.modelledBannerTitle)**\n>\n> \(report.allModelled ? s.modelledBannerAll : s.modelledBannerSome)\n"
+            md +=
+                "> **⚠ \(s.modelledBannerTitle)**\n>\n> \(report.allModelled ? s.modelledBannerAll : s.modelledBannerSome)\n"
             for side in report.sides where side.modelled {
-                md += ">\n> - \(side.readerName) (\(side.runName)): \(side.record.card.measures)\n"
+                md += ">\n> - \(side.readerName) (\(side.runLabel)): \(side.record.card.measures)\n"
             }
             md += "\n"
         }
@@ -36,7 +37,9 @@ public enum MarkdownReport {
         md += "\n"
         if !report.cold.isEmpty {
             md += "### \(s.coldStart)\n\n\(s.coldIntro)\n\n"
-            md += row([s.reader, s.coldMedian, report.metricName, s.warmMedian, s.coldExtra, s.connectMedian, s.samples])
+            md += row([
+                s.reader, s.coldMedian, report.metricName, s.warmMedian, s.coldExtra, s.connectMedian, s.samples,
+            ])
             md += separator(7, numeric: [1, 2, 3, 4, 5, 6])
             for cold in report.cold {
                 md += row([
@@ -55,7 +58,8 @@ public enum MarkdownReport {
             for tap in report.taps {
                 md += row([
                     name(report.side(tap.side), s), "\(tap.tried)", "\(tap.succeeded)",
-                    tap.detectionP50.map(ReportFormat.duration) ?? "–", tap.detectionP95.map(ReportFormat.duration) ?? "–",
+                    tap.detectionP50.map(ReportFormat.duration) ?? "–",
+                    tap.detectionP95.map(ReportFormat.duration) ?? "–",
                 ])
             }
             md += "\n"
@@ -87,12 +91,18 @@ public enum MarkdownReport {
             md += row([s.complete, run.file.complete ? s.yes : s.no])
             if let calibration = header.calibration {
                 if let floor = calibration.floor {
-                    md += row([s.floor, "p50 \(ReportFormat.duration(Double(floor.p50))), p99 \(ReportFormat.duration(Double(floor.p99)))"])
+                    md += row([
+                        s.floor,
+                        "p50 \(ReportFormat.duration(Double(floor.p50))), p99 \(ReportFormat.duration(Double(floor.p99)))",
+                    ])
                 }
                 md += row([s.overhead, ReportFormat.duration(calibration.instrumentationNanosecondsPerAPDU)])
                 if let aa = calibration.aa {
                     let worst = aa.worst
-                    md += row([s.aaNoise, "p50 ±\(ReportFormat.percent(worst.p50)), p90 ±\(ReportFormat.percent(worst.p90)), p99 ±\(ReportFormat.percent(worst.p99))"])
+                    md += row([
+                        s.aaNoise,
+                        "p50 ±\(ReportFormat.percent(worst.p50)), p90 ±\(ReportFormat.percent(worst.p90)), p99 ±\(ReportFormat.percent(worst.p99))",
+                    ])
                 }
             } else {
                 md += row([s.calibration, s.noCalibration])
@@ -118,7 +128,9 @@ public enum MarkdownReport {
         if !ranking.assessed && several { md += "_\(s.notAssessed)_\n\n" }
         for mode in ranking.modes {
             md += "### \(s.modeName(mode.mode))\n\n"
-            if mode.groups.flatMap({ $0 }).count > 1 { md += "**\(HTMLReport.headline(mode, ranking, report, s))**\n\n" }
+            if mode.groups.flatMap({ $0 }).count > 1 {
+                md += "**\(HTMLReport.headline(mode, ranking, report, s))**\n\n"
+            }
             md += row([s.rank, s.reader, report.metricName, "p50", s.samples, s.failed, s.modelKey, s.run])
             md += separator(8, numeric: [2, 3, 4, 5])
             for (groupIndex, group) in mode.groups.enumerated() {
@@ -131,7 +143,7 @@ public enum MarkdownReport {
                         ReportFormat.duration(mode.estimates[id] ?? .nan),
                         totals.isEmpty ? "–" : ReportFormat.duration(ReportStatistics.quantile(totals, 0.5)),
                         "\(totals.count)", samples.map { "\($0.failed)/\($0.measured)" } ?? "–",
-                        side.record.reader.modelKey, side.runName,
+                        side.record.reader.modelKey, side.runLabel,
                     ])
                 }
             }

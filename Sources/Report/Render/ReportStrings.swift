@@ -16,12 +16,17 @@ public struct ReportStrings: Sendable {
     func rankingIntro(_ metric: String) -> String {
         t(
             "資格確認（1回の読み取り全体）の\(metric)で順位付けしています。差が誤差の範囲内のリーダーは同順位です。",
-            "Readers are ranked on the \(metric) of the whole qualification check. Readers whose difference is within the noise share a rank.")
+            "Readers are ranked on the \(metric) of the whole qualification check. Readers whose difference is within the noise share a rank."
+        )
     }
     var warm: String { t("連続読み取り（ウォーム）", "Repeat read (warm)") }
-    var cold: String { t("初回読み取り（コールド：カードを置いた／挿した直後）", "First read (cold: right after the card is tapped or inserted)") }
+    var cold: String {
+        t("初回読み取り（コールド：カードを置いた／挿した直後）", "First read (cold: right after the card is tapped or inserted)")
+    }
     func modeName(_ mode: String) -> String { mode == "cold" ? cold : mode == "warm" ? warm : mode }
-    func modeShort(_ mode: String) -> String { mode == "cold" ? t("コールド", "cold") : mode == "warm" ? t("ウォーム", "warm") : mode }
+    func modeShort(_ mode: String) -> String {
+        mode == "cold" ? t("コールド", "cold") : mode == "warm" ? t("ウォーム", "warm") : mode
+    }
     var rank: String { t("順位", "Rank") }
     var reader: String { t("リーダー", "Reader") }
     var modelKey: String { t("機種キー", "Model key") }
@@ -32,7 +37,8 @@ public struct ReportStrings: Sendable {
     var failuresIntro: String {
         t(
             "測定したうち失敗した読み取りの割合と、その95%信頼区間（Wilson）。0回の失敗でも上限は0%になりません。",
-            "Share of measured reads that failed, with its 95% confidence interval (Wilson). No failures still leaves an upper bound above 0%.")
+            "Share of measured reads that failed, with its 95% confidence interval (Wilson). No failures still leaves an upper bound above 0%."
+        )
     }
     var failed: String { t("失敗", "Failed") }
     var measured: String { t("測定回数", "Measured") }
@@ -42,7 +48,8 @@ public struct ReportStrings: Sendable {
     var coldIntro: String {
         t(
             "カードを置いた（挿した）直後の最初の読み取り。電源投入とATR・通信条件の取り決めを含みます。",
-            "The first read after the card is tapped or inserted: it includes power-up, the ATR and protocol negotiation.")
+            "The first read after the card is tapped or inserted: it includes power-up, the ATR and protocol negotiation."
+        )
     }
     var coldMedian: String { t("コールド中央値", "Cold median") }
     var warmMedian: String { t("ウォーム中央値", "Warm median") }
@@ -61,7 +68,8 @@ public struct ReportStrings: Sendable {
     var notAssessed: String {
         t(
             "統計的な比較（compare）は、このビルドでは利用できません。順位は付けず、全リーダーを同順位として表示しています。差が本物かどうかは判定していません。",
-            "The statistical comparison (compare) is not available in this build: no reader is ranked above another, and whether the differences are real was not assessed.")
+            "The statistical comparison (compare) is not available in this build: no reader is ranked above another, and whether the differences are real was not assessed."
+        )
     }
     var assessedBy: String { t("判定方法", "Method") }
     var versus: String { t("比較", "Comparison") }
@@ -76,19 +84,25 @@ public struct ReportStrings: Sendable {
         }
     }
     var fastestNone: String { t("どのリーダーも他より明確に速いとは言えません。", "No reader is clearly faster than the others.") }
-    func fastestOne(_ name: String) -> String { t("最速：\(name)（他のすべてより明確に速い）", "Fastest: \(name) (clearly faster than every other reader)") }
-    func fastestTie(_ names: String) -> String { t("最速グループ（差は誤差の範囲内）：\(names)", "Fastest group (differences within the noise): \(names)") }
+    func fastestOne(_ name: String) -> String {
+        t("最速：\(name)（他のすべてより明確に速い）", "Fastest: \(name) (clearly faster than every other reader)")
+    }
+    func fastestTie(_ names: String) -> String {
+        t("最速グループ（差は誤差の範囲内）：\(names)", "Fastest group (differences within the noise): \(names)")
+    }
 
     var modelledBannerTitle: String { t("モデル値：実機のリーダーの速さではありません", "MODELLED: not a reader's own speed") }
     var modelledBannerAll: String {
         t(
             "このレポートの数値はすべて、模擬カード（タイミングモデル）または記録の再生によるものです。実際のカードリーダーの性能として使わないでください。",
-            "Every number in this report comes from a simulated card (a timing model) or a replayed recording. Do not use them as any reader's speed.")
+            "Every number in this report comes from a simulated card (a timing model) or a replayed recording. Do not use them as any reader's speed."
+        )
     }
     var modelledBannerSome: String {
         t(
             "「モデル値」と表示された行は模擬カードまたは記録の再生によるもので、実機の順位には入れていません。",
-            "Rows marked MODELLED come from a simulated card or a replayed recording; they are ranked apart from the real readers.")
+            "Rows marked MODELLED come from a simulated card or a replayed recording; they are ranked apart from the real readers."
+        )
     }
     var modelledBadge: String { t("モデル値", "MODELLED") }
     var measuredBadge: String { t("実測", "measured") }
@@ -103,7 +117,9 @@ public struct ReportStrings: Sendable {
     var histogram: String { t("ヒストグラム（件数は対数）", "Histogram (log counts)") }
     var trend: String { t("履歴の推移", "History trend") }
     func trendCaption(_ model: String, _ metric: String, _ mode: String) -> String {
-        t("\(model) の\(metric)（\(modeShort(mode))）、測定ごと。▲は変化点。", "\(model): \(metric) (\(mode)) per run. ▲ marks a change point.")
+        t(
+            "\(model) の\(metric)（\(modeShort(mode))）、測定ごと。▲は変化点。",
+            "\(model): \(metric) (\(mode)) per run. ▲ marks a change point.")
     }
     var changeAt: String { t("変化点", "Change point") }
     var time: String { t("時間", "time") }
@@ -114,8 +130,9 @@ public struct ReportStrings: Sendable {
 
     var conditions: String { t("測定条件", "Conditions") }
     var conditionsIntro: String {
-        t("数値はこの環境での測定です。OS、pcsc-lite、ドライバ、ファームウェアが違えば結果も変わります。",
-          "The numbers hold for these conditions: another OS, pcsc-lite, driver or firmware may give others.")
+        t(
+            "数値はこの環境での測定です。OS、pcsc-lite、ドライバ、ファームウェアが違えば結果も変わります。",
+            "The numbers hold for these conditions: another OS, pcsc-lite, driver or firmware may give others.")
     }
     var os: String { "OS" }
     var kernel: String { t("カーネル", "Kernel") }

@@ -86,8 +86,12 @@ enum SVGCharts {
 
     static func n(_ value: Double) -> String { ReportFormat.fixed(value, decimals: 1) }
 
-    static func xAxis(ticks: [(Double, String)], y: Double, title: String, left: Double = margin.left, right: Double = width - margin.right) -> String {
-        var svg = "<g class=\"axis\"><line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(right))\" y2=\"\(n(y))\" stroke=\"#444\"/>"
+    static func xAxis(
+        ticks: [(Double, String)], y: Double, title: String, left: Double = margin.left,
+        right: Double = width - margin.right
+    ) -> String {
+        var svg =
+            "<g class=\"axis\"><line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(right))\" y2=\"\(n(y))\" stroke=\"#444\"/>"
         for (x, label) in ticks {
             svg += "<line x1=\"\(n(x))\" y1=\"\(n(y))\" x2=\"\(n(x))\" y2=\"\(n(y + 4))\" stroke=\"#444\"/>"
             svg += "<line x1=\"\(n(x))\" y1=\"\(n(margin.top))\" x2=\"\(n(x))\" y2=\"\(n(y))\" stroke=\"#e4e4e4\"/>"
@@ -98,20 +102,27 @@ enum SVGCharts {
         return svg
     }
 
-    static func yAxis(ticks: [(Double, String)], x: Double = margin.left, top: Double = margin.top, bottom: Double, title: String) -> String {
-        var svg = "<g class=\"axis\"><line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(bottom))\" stroke=\"#444\"/>"
+    static func yAxis(
+        ticks: [(Double, String)], x: Double = margin.left, top: Double = margin.top, bottom: Double, title: String
+    ) -> String {
+        var svg =
+            "<g class=\"axis\"><line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(bottom))\" stroke=\"#444\"/>"
         for (y, label) in ticks {
             svg += "<line x1=\"\(n(x - 4))\" y1=\"\(n(y))\" x2=\"\(n(x))\" y2=\"\(n(y))\" stroke=\"#444\"/>"
-            svg += "<line x1=\"\(n(x))\" y1=\"\(n(y))\" x2=\"\(n(width - margin.right))\" y2=\"\(n(y))\" stroke=\"#eeeeee\"/>"
+            svg +=
+                "<line x1=\"\(n(x))\" y1=\"\(n(y))\" x2=\"\(n(width - margin.right))\" y2=\"\(n(y))\" stroke=\"#eeeeee\"/>"
             svg += "<text x=\"\(n(x - 7))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(ReportFormat.html(label))</text>"
         }
-        svg += "<text transform=\"translate(14 \(n((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis-title\">"
+        svg +=
+            "<text transform=\"translate(14 \(n((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis-title\">"
         svg += "\(ReportFormat.html(title))</text></g>"
         return svg
     }
 
     /// A path through points, thinned to at most `limit` points (the first and last kept).
-    static func path(_ points: [(Double, Double)], colour: String, dashed: Bool, title: String, limit: Int = 1500) -> String {
+    static func path(_ points: [(Double, Double)], colour: String, dashed: Bool, title: String, limit: Int = 1500)
+        -> String
+    {
         guard let first = points.first else { return "" }
         let stride = max(1, points.count / limit)
         var d = "M\(n(first.0)) \(n(first.1))"
@@ -142,7 +153,8 @@ enum SVGCharts {
         let series = lines(report)
         let all = series.flatMap(\.mode.totals)
         let bottom = height - margin.bottom
-        let x = LogScale(low: (all.min() ?? 1) * 0.95, high: (all.max() ?? 2) * 1.05, start: margin.left, end: width - margin.right)
+        let x = LogScale(
+            low: (all.min() ?? 1) * 0.95, high: (all.max() ?? 2) * 1.05, start: margin.left, end: width - margin.right)
         let y = LinearScale(low: 0, high: 1, start: bottom, end: margin.top)
         var svg = open("ecdf", label: strings.ecdf)
         svg += xAxis(ticks: durationTicks(x), y: bottom, title: strings.time)
@@ -154,7 +166,8 @@ enum SVGCharts {
                 points.append((x(value), y(Double(index) / Double(sorted.count))))
                 points.append((x(value), y(Double(index + 1) / Double(sorted.count))))
             }
-            svg += path(points, colour: colour(side.id), dashed: mode.mode == "cold", title: label(side, mode.mode, strings))
+            svg += path(
+                points, colour: colour(side.id), dashed: mode.mode == "cold", title: label(side, mode.mode, strings))
         }
         return svg + "</svg>"
     }
@@ -184,7 +197,8 @@ enum SVGCharts {
                 let p = 1 - 1 / k
                 points.append((x(k), y(ReportStatistics.quantile(sorted: sorted, p))))
             }
-            svg += path(points, colour: colour(side.id), dashed: mode.mode == "cold", title: label(side, mode.mode, strings))
+            svg += path(
+                points, colour: colour(side.id), dashed: mode.mode == "cold", title: label(side, mode.mode, strings))
         }
         return svg + "</svg>"
     }
@@ -196,14 +210,18 @@ enum SVGCharts {
     static func phases(_ report: ProcurementReport, _ strings: ReportStrings) -> String {
         let rows = lines(report)
         var names: [String] = []
-        for (_, mode) in rows { for phase in mode.phases where !names.contains(phase.name) { names.append(phase.name) } }
+        for (_, mode) in rows {
+            for phase in mode.phases where !names.contains(phase.name) { names.append(phase.name) }
+        }
         let rowHeight = 26.0
         let legendHeight = 22.0
         let chartHeight = margin.top + legendHeight + Double(rows.count) * rowHeight + margin.bottom
         let left = 200.0
         let totals = rows.map { row in
             row.mode.phases.reduce(0.0) { $0 + ReportStatistics.quantile($1.samples, 0.5) }
-                + (row.mode.phases.last.map { ReportStatistics.quantile($0.samples, 0.9) - ReportStatistics.quantile($0.samples, 0.5) } ?? 0)
+                + (row.mode.phases.last.map {
+                    ReportStatistics.quantile($0.samples, 0.9) - ReportStatistics.quantile($0.samples, 0.5)
+                } ?? 0)
         }
         let x = LinearScale(low: 0, high: max(totals.max() ?? 1, 1) * 1.05, start: left, end: width - margin.right)
         let bottom = chartHeight - margin.bottom
@@ -211,7 +229,8 @@ enum SVGCharts {
         // Legend of phases.
         var legendX = left
         for (index, name) in names.enumerated() {
-            svg += "<rect x=\"\(n(legendX))\" y=\"\(n(margin.top))\" width=\"12\" height=\"12\" fill=\"\(phaseColours[index % phaseColours.count])\"/>"
+            svg +=
+                "<rect x=\"\(n(legendX))\" y=\"\(n(margin.top))\" width=\"12\" height=\"12\" fill=\"\(phaseColours[index % phaseColours.count])\"/>"
             svg += "<text x=\"\(n(legendX + 16))\" y=\"\(n(margin.top + 10))\">\(ReportFormat.html(name))</text>"
             legendX += 24 + Double(name.count) * 7
         }
@@ -227,12 +246,16 @@ enum SVGCharts {
                 let p90 = ReportStatistics.quantile(phase.samples, 0.9)
                 let colour = phaseColours[(names.firstIndex(of: phase.name) ?? 0) % phaseColours.count]
                 let title = "\(phase.name): p50 \(ReportFormat.duration(median)), p90 \(ReportFormat.duration(p90))"
-                svg += "<rect class=\"data\" x=\"\(n(x(start)))\" y=\"\(n(top + 4))\" width=\"\(n(max(0.5, x(start + median) - x(start))))\" "
-                svg += "height=\"\(n(rowHeight - 8))\" fill=\"\(colour)\"><title>\(ReportFormat.html(title))</title></rect>"
+                svg +=
+                    "<rect class=\"data\" x=\"\(n(x(start)))\" y=\"\(n(top + 4))\" width=\"\(n(max(0.5, x(start + median) - x(start))))\" "
+                svg +=
+                    "height=\"\(n(rowHeight - 8))\" fill=\"\(colour)\"><title>\(ReportFormat.html(title))</title></rect>"
                 let whiskerY = top + rowHeight / 2
-                svg += "<line class=\"whisker\" x1=\"\(n(x(start + median)))\" y1=\"\(n(whiskerY))\" x2=\"\(n(x(start + p90)))\" "
+                svg +=
+                    "<line class=\"whisker\" x1=\"\(n(x(start + median)))\" y1=\"\(n(whiskerY))\" x2=\"\(n(x(start + p90)))\" "
                 svg += "y2=\"\(n(whiskerY))\" stroke=\"#222\" stroke-width=\"1.2\"/>"
-                svg += "<line x1=\"\(n(x(start + p90)))\" y1=\"\(n(whiskerY - 4))\" x2=\"\(n(x(start + p90)))\" y2=\"\(n(whiskerY + 4))\" stroke=\"#222\"/>"
+                svg +=
+                    "<line x1=\"\(n(x(start + p90)))\" y1=\"\(n(whiskerY - 4))\" x2=\"\(n(x(start + p90)))\" y2=\"\(n(whiskerY + 4))\" stroke=\"#222\"/>"
                 start += median
             }
         }
@@ -253,19 +276,23 @@ enum SVGCharts {
         let chartHeight = margin.top + Double(names.count) * groupHeight + margin.bottom
         let left = 200.0
         let medians = rows.flatMap { $0.1.kinds.map { ReportStatistics.quantile($0.samples, 0.5) } }
-        let x = LogScale(low: (medians.min() ?? 1) * 0.5, high: (medians.max() ?? 2) * 1.2, start: left, end: width - margin.right)
+        let x = LogScale(
+            low: (medians.min() ?? 1) * 0.5, high: (medians.max() ?? 2) * 1.2, start: left, end: width - margin.right)
         let bottom = chartHeight - margin.bottom
         var svg = open("kinds", label: strings.kinds, height: chartHeight)
         svg += xAxis(ticks: durationTicks(x), y: bottom, title: strings.time, left: left)
         for (kindIndex, name) in names.enumerated() {
             let top = margin.top + Double(kindIndex) * groupHeight
-            svg += "<text x=\"\(n(left - 6))\" y=\"\(n(top + groupHeight / 2 + 2))\" text-anchor=\"end\">\(ReportFormat.html(truncated(name, 28)))</text>"
+            svg +=
+                "<text x=\"\(n(left - 6))\" y=\"\(n(top + groupHeight / 2 + 2))\" text-anchor=\"end\">\(ReportFormat.html(truncated(name, 28)))</text>"
             for (rowIndex, (side, mode)) in rows.enumerated() {
                 guard let kind = mode.kinds.first(where: { $0.name == name }) else { continue }
                 let median = ReportStatistics.quantile(kind.samples, 0.5)
-                let title = "\(side.readerName) — \(strings.modeShort(mode.mode)): \(name) p50 \(ReportFormat.duration(median)) (n=\(kind.samples.count))"
+                let title =
+                    "\(side.readerName) — \(strings.modeShort(mode.mode)): \(name) p50 \(ReportFormat.duration(median)) (n=\(kind.samples.count))"
                 svg += "<rect class=\"data\" x=\"\(n(left))\" y=\"\(n(top + 5 + Double(rowIndex) * barHeight))\" "
-                svg += "width=\"\(n(max(1, x(median) - left)))\" height=\"\(n(barHeight - 2))\" fill=\"\(colour(side.id))\">"
+                svg +=
+                    "width=\"\(n(max(1, x(median) - left)))\" height=\"\(n(barHeight - 2))\" fill=\"\(colour(side.id))\">"
                 svg += "<title>\(ReportFormat.html(title))</title></rect>"
             }
         }
@@ -279,10 +306,13 @@ enum SVGCharts {
         let bottom = height - margin.bottom
         let seconds = points.map { Double($0.1.startNanoseconds) / 1e9 }
         let totals = points.map { Double(max(1, $0.1.totalNanoseconds)) }
-        let x = LinearScale(low: 0, high: max(seconds.max() ?? 1, 1e-6) * 1.02, start: margin.left, end: width - margin.right)
-        let y = LogScale(low: (totals.min() ?? 1) * 0.9, high: (totals.max() ?? 2) * 1.1, start: bottom, end: margin.top)
+        let x = LinearScale(
+            low: 0, high: max(seconds.max() ?? 1, 1e-6) * 1.02, start: margin.left, end: width - margin.right)
+        let y = LogScale(
+            low: (totals.min() ?? 1) * 0.9, high: (totals.max() ?? 2) * 1.1, start: bottom, end: margin.top)
         var svg = open("order", label: strings.order)
-        svg += xAxis(ticks: x.ticks.map { (x($0), ReportFormat.significant($0) + " s") }, y: bottom, title: strings.iteration)
+        svg += xAxis(
+            ticks: x.ticks.map { (x($0), ReportFormat.significant($0) + " s") }, y: bottom, title: strings.iteration)
         svg += yAxis(ticks: durationTicks(y), bottom: bottom, title: strings.time)
         // At most 4,000 marks per side, evenly spread over its run.
         for side in report.sides {
@@ -292,11 +322,14 @@ enum SVGCharts {
                 let cx = x(Double(point.startNanoseconds) / 1e9)
                 let cy = y(Double(max(1, point.totalNanoseconds)))
                 if !point.ok {
-                    svg += "<path class=\"data\" d=\"M\(n(cx - 3)) \(n(cy - 3))L\(n(cx + 3)) \(n(cy + 3))M\(n(cx - 3)) \(n(cy + 3))L\(n(cx + 3)) \(n(cy - 3))\" stroke=\"#D00\" stroke-width=\"1.5\"/>"
+                    svg +=
+                        "<path class=\"data\" d=\"M\(n(cx - 3)) \(n(cy - 3))L\(n(cx + 3)) \(n(cy + 3))M\(n(cx - 3)) \(n(cy + 3))L\(n(cx + 3)) \(n(cy - 3))\" stroke=\"#D00\" stroke-width=\"1.5\"/>"
                 } else if point.mode == "cold" {
-                    svg += "<circle class=\"data\" cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"2.2\" fill=\"none\" stroke=\"\(colour(side.id))\"/>"
+                    svg +=
+                        "<circle class=\"data\" cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"2.2\" fill=\"none\" stroke=\"\(colour(side.id))\"/>"
                 } else {
-                    svg += "<circle class=\"data\" cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"2\" fill=\"\(colour(side.id))\"/>"
+                    svg +=
+                        "<circle class=\"data\" cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"2\" fill=\"\(colour(side.id))\"/>"
                 }
             }
         }
@@ -327,7 +360,9 @@ enum SVGCharts {
         let y = LinearScale(low: 0, high: log10(max(largest, 1)) + 0.2, start: bottom, end: margin.top)
         var svg = open("histogram", label: strings.histogram)
         svg += xAxis(ticks: durationTicks(x), y: bottom, title: strings.time)
-        let yTicks = (0...Int(ceil(log10(max(largest, 1))))).map { power in (y(Double(power)), "\(Int(pow(10, Double(power))))") }
+        let yTicks = (0...Int(ceil(log10(max(largest, 1))))).map { power in
+            (y(Double(power)), "\(Int(pow(10, Double(power))))")
+        }
         svg += yAxis(ticks: yTicks, bottom: bottom, title: strings.count + " (log)")
         for ((side, mode), bins) in zip(series, counts) {
             var points: [(Double, Double)] = [(x(edges[0]), bottom)]
@@ -338,7 +373,8 @@ enum SVGCharts {
                 points.append((x(edges[index + 1]), height))
             }
             points.append((x(edges[binCount]), bottom))
-            svg += path(points, colour: colour(side.id), dashed: mode.mode == "cold", title: label(side, mode.mode, strings))
+            svg += path(
+                points, colour: colour(side.id), dashed: mode.mode == "cold", title: label(side, mode.mode, strings))
         }
         return svg + "</svg>"
     }
@@ -348,7 +384,9 @@ enum SVGCharts {
     static func trend(_ series: TrendSeries, index: Int, _ strings: ReportStrings) -> String {
         let bottom = height - margin.bottom
         let values = series.points.map { Double(max(1, $0.valueNanoseconds)) }
-        let x = LinearScale(low: 0, high: Double(max(series.points.count - 1, 1)), start: margin.left + 10, end: width - margin.right - 10)
+        let x = LinearScale(
+            low: 0, high: Double(max(series.points.count - 1, 1)), start: margin.left + 10,
+            end: width - margin.right - 10)
         let y = LinearScale(low: 0, high: (values.max() ?? 1) * 1.15, start: bottom, end: margin.top)
         var svg = open("trend-\(index)", label: strings.trendCaption(series.model, series.metric, series.mode))
         let step = max(1, series.points.count / 8)
@@ -360,14 +398,18 @@ enum SVGCharts {
         for change in series.changes where series.points.indices.contains(change.index) {
             let cx = (x(Double(change.index)) + x(Double(max(0, change.index - 1)))) / 2
             let note = ([ReportFormat.change(change.ratio)] + change.coincidesWith).joined(separator: "; ")
-            svg += "<line class=\"change\" x1=\"\(n(cx))\" y1=\"\(n(margin.top))\" x2=\"\(n(cx))\" y2=\"\(n(bottom))\" stroke=\"#D55E00\" stroke-dasharray=\"4 3\"/>"
-            svg += "<text x=\"\(n(cx + 4))\" y=\"\(n(margin.top + 12))\" fill=\"#D55E00\">▲ \(ReportFormat.html(note))</text>"
+            svg +=
+                "<line class=\"change\" x1=\"\(n(cx))\" y1=\"\(n(margin.top))\" x2=\"\(n(cx))\" y2=\"\(n(bottom))\" stroke=\"#D55E00\" stroke-dasharray=\"4 3\"/>"
+            svg +=
+                "<text x=\"\(n(cx + 4))\" y=\"\(n(margin.top + 12))\" fill=\"#D55E00\">▲ \(ReportFormat.html(note))</text>"
         }
         let points = values.enumerated().map { (x(Double($0.offset)), y($0.element)) }
         svg += path(points, colour: colour(index), dashed: false, title: series.model)
         for (point, (px, py)) in zip(series.points, points) {
-            let title = "\(point.run) \(point.createdAt) \(point.readerName) \(point.firmware.map { "fw \($0)" } ?? ""): \(ReportFormat.duration(Double(point.valueNanoseconds)))"
-            svg += "<circle class=\"data\" cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"3\" fill=\"\(point.modelled ? "#fff" : colour(index))\" stroke=\"\(colour(index))\">"
+            let title =
+                "\(point.run) \(point.createdAt) \(point.readerName) \(point.firmware.map { "fw \($0)" } ?? ""): \(ReportFormat.duration(Double(point.valueNanoseconds)))"
+            svg +=
+                "<circle class=\"data\" cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"3\" fill=\"\(point.modelled ? "#fff" : colour(index))\" stroke=\"\(colour(index))\">"
             svg += "<title>\(ReportFormat.html(title))</title></circle>"
         }
         return svg + "</svg>"
