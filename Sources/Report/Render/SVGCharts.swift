@@ -386,7 +386,7 @@ enum SVGCharts {
         let values = series.points.map { Double(max(1, $0.valueNanoseconds)) }
         let x = LinearScale(
             low: 0, high: Double(max(series.points.count - 1, 1)), start: margin.left + 10,
-            end: width - margin.right - 10)
+            end: width - margin.right - 40)
         let y = LinearScale(low: 0, high: (values.max() ?? 1) * 1.15, start: bottom, end: margin.top)
         var svg = open("trend-\(index)", label: strings.trendCaption(series.model, series.metric, series.mode))
         let step = max(1, series.points.count / 8)
@@ -403,14 +403,25 @@ enum SVGCharts {
             svg +=
                 "<text x=\"\(n(cx + 4))\" y=\"\(n(margin.top + 12))\" fill=\"#D55E00\">▲ \(ReportFormat.html(note))</text>"
         }
-        let points = values.enumerated().map { (x(Double($0.offset)), y($0.element)) }
-        svg += path(points, colour: colour(index), dashed: false, title: series.model)
-        for (point, (px, py)) in zip(series.points, points) {
-            let title =
-                "\(point.run) \(point.createdAt) \(point.readerName) \(point.firmware.map { "fw \($0)" } ?? ""): \(ReportFormat.duration(Double(point.valueNanoseconds)))"
-            svg +=
-                "<circle class=\"data\" cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"3\" fill=\"\(point.modelled ? "#fff" : colour(index))\" stroke=\"\(colour(index))\">"
-            svg += "<title>\(ReportFormat.html(title))</title></circle>"
+        // One line per reader: two units of one model, or a pool's readers, are series of their own.
+        var names: [String] = []
+        for point in series.points where !names.contains(point.readerName) { names.append(point.readerName) }
+        for (nameIndex, name) in names.enumerated() {
+            let colour = colour(index + nameIndex)
+            let members = series.points.indices.filter { series.points[$0].readerName == name }
+            let line = members.map { (x(Double($0)), y(values[$0])) }
+            svg += path(line, colour: colour, dashed: false, title: name)
+            svg += "<text x=\"\(n(margin.left + 16))\" y=\"\(n(margin.top + 26 + Double(nameIndex) * 14))\" fill=\"\(colour)\">"
+            svg += "\(ReportFormat.html(name))</text>"
+            for position in members {
+                let point = series.points[position]
+                let title =
+                    "\(point.run) \(point.createdAt) \(point.readerName) \(point.firmware.map { "fw \($0)" } ?? ""): "
+                    + ReportFormat.duration(Double(point.valueNanoseconds))
+                svg += "<circle class=\"data\" cx=\"\(n(x(Double(position))))\" cy=\"\(n(y(values[position])))\" r=\"3\" "
+                svg += "fill=\"\(point.modelled ? "#fff" : colour)\" stroke=\"\(colour)\">"
+                svg += "<title>\(ReportFormat.html(title))</title></circle>"
+            }
         }
         return svg + "</svg>"
     }
