@@ -411,14 +411,16 @@ enum SVGCharts {
             let members = series.points.indices.filter { series.points[$0].readerName == name }
             let line = members.map { (x(Double($0)), y(values[$0])) }
             svg += path(line, colour: colour, dashed: false, title: name)
-            svg += "<text x=\"\(n(margin.left + 16))\" y=\"\(n(margin.top + 26 + Double(nameIndex) * 14))\" fill=\"\(colour)\">"
+            let labelY = margin.top + 26 + Double(nameIndex) * 14
+            svg += "<text x=\"\(n(margin.left + 16))\" y=\"\(n(labelY))\" fill=\"\(colour)\">"
             svg += "\(ReportFormat.html(name))</text>"
             for position in members {
                 let point = series.points[position]
                 let title =
                     "\(point.run) \(point.createdAt) \(point.readerName) \(point.firmware.map { "fw \($0)" } ?? ""): "
                     + ReportFormat.duration(Double(point.valueNanoseconds))
-                svg += "<circle class=\"data\" cx=\"\(n(x(Double(position))))\" cy=\"\(n(y(values[position])))\" r=\"3\" "
+                let (cx, cy) = (x(Double(position)), y(values[position]))
+                svg += "<circle class=\"data\" cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"3\" "
                 svg += "fill=\"\(point.modelled ? "#fff" : colour)\" stroke=\"\(colour)\">"
                 svg += "<title>\(ReportFormat.html(title))</title></circle>"
             }
