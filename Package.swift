@@ -55,12 +55,15 @@ let package = Package(
         .library(name: "Comparison", targets: ["Comparison"]),
         .library(name: "RunComparison", targets: ["RunComparison"]),
         .library(name: "ComparisonSimulation", targets: ["ComparisonSimulation"]),
+        .library(name: "History", targets: ["History"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - C libraries (headers imported, nothing declared by hand)
@@ -121,6 +124,12 @@ let package = Package(
                 "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog", "USBDevices",
                 "CCID", .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
+        // MARK: - Every run kept (SQLite through GRDB), and the procurement report (pure rendering)
+        .target(
+            name: "History",
+            dependencies: ["Results", "RunModel", "Measurement", "CardIdentity", "CardCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Report", dependencies: ["Results", "RunModel", "Measurement", "CardIdentity"]),
+
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
         .target(name: "CCID"),
         .target(name: "ReaderCatalog", dependencies: ["CCID"]),
@@ -140,7 +149,7 @@ let package = Package(
                 "HexCoding", "APDU", "BERTLV", "CardIdentity", "CardTransport", "PCSC", "VPCD", "Measurement",
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 "RunModel", "RunEngine", "Calibration",
-                "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor",
+                "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor", "History", "Report",
                 "Comparison", "RunComparison",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -204,6 +213,14 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         // The statistical promises, simulated: A/A false alarms, power, coverage.
         .testTarget(name: "ComparisonSimulationTests", dependencies: ["ComparisonSimulation", "Comparison", "RunComparison"]),
+        .testTarget(
+            name: "HistoryTests",
+            dependencies: [
+                "History", "Results", "RunModel", "Measurement", "CardIdentity", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],
+            resources: [.copy("Fixtures")]),
     ]
 )
 

@@ -72,6 +72,18 @@ let package = Package(
             ],
             path: "Benchmarks/PCSCBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The history at the scale (10,000 runs × 400 iterations): not a package-benchmark
+        // target (one run takes minutes); scripts/history-scale-bench runs it and times the commands.
+        .executableTarget(
+            name: "HistoryScale",
+            dependencies: [
+                .product(name: "History", package: "readerbench"),
+                .product(name: "Results", package: "readerbench"),
+                .product(name: "CardIdentity", package: "readerbench"),
+                .product(name: "RunModel", package: "readerbench"),
+                .product(name: "Measurement", package: "readerbench"),
+            ],
+            path: "Benchmarks/HistoryScale"),
         .executableTarget(
             name: "PCSCTransmitLoop",
             dependencies: [

@@ -15,9 +15,9 @@ struct ReaderBench: ParsableCommand {
         abstract: "Measure smart-card reader latency on the My Number Card read path.",
         version: version,
         subcommands: [
-            RunCommand.self, CalibrateCommand.self, ReadersCommand.self, DoctorCommand.self, PingCommand.self,
-            SimulateCommand.self, TraceCommand.self, TLVCommand.self, APDUCommand.self, CompareCommand.self,
-            GateCommand.self,
+            RunCommand.self, CalibrateCommand.self, ReportCommand.self, HistoryCommand.self, CompareCommand.self,
+            GateCommand.self, ReadersCommand.self, DoctorCommand.self, PingCommand.self, SimulateCommand.self,
+            TraceCommand.self, TLVCommand.self, APDUCommand.self,
         ]
     )
 

@@ -32,6 +32,8 @@ enum CLI {
         process.executableURL = try executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // Runs save into the history by default: keep the tests' runs out of the user's own.
+        env["READERBENCH_HISTORY_DB"] = env["READERBENCH_HISTORY_DB"] ?? historyDatabase
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()
@@ -69,6 +71,10 @@ enum CLI {
         let (process, out, err) = try start(arguments, environment: environment)
         return finish(process, out, err, timeout: timeout)
     }
+
+    /// The history every test run saves into unless a test names its own (`--db`).
+    static let historyDatabase = FileManager.default.temporaryDirectory
+        .appendingPathComponent("readerbench-e2e-history-\(UUID().uuidString).sqlite").path
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {

@@ -26,7 +26,8 @@ struct CompareCommand: ParsableCommand {
             input (an option or a file that cannot be read). For a pass/fail answer use `readerbench gate`.
             """)
 
-    @Argument(help: "Result files: the baseline (or reference) first.") var files: [String]
+    @Argument(help: "Result files, history run ids (run:42) or queries (model=KEY,latest): the baseline first.")
+    var files: [String]
     @Option(help: "Margin: a change inside ±this is \"same\" (percent; 5% or 5).") var threshold: String = "5%"
     @Option(help: "Quantiles to compare, in percent (50,90,99).") var quantiles: String = "50,90,99"
     @Option(help: "Confidence of the intervals; 1 - it is the family-wise error rate (0.99 or 99%).")
@@ -34,6 +35,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The reference file for more than two files (default: the first).") var reference: String?
     @Flag(help: "Print Markdown (for a CI job summary).") var markdown = false
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var database: HistoryDatabaseOption
 
     func run() throws {
         if markdown && json { throw fail("--markdown and --json exclude each other", status: ExitStatus.badInput) }
@@ -52,11 +54,10 @@ struct CompareCommand: ParsableCommand {
             paths.insert(reference, at: 0)
         }
         guard !paths.isEmpty else { throw fail("compare needs result files", status: ExitStatus.badInput) }
-        var documents: [SeriesDocument] = []
-        for path in paths {
-            do { documents.append(try SeriesDocument.load(path)) } catch {
-                throw fail("\(error)", status: ExitStatus.badInput)
-            }
+        var documents: [SeriesDocument]
+        do { documents = try RunArguments.documents(paths, database: database) } catch {
+            if case .history(let error) = error { throw historyFailure(error) }
+            throw fail("\(error)", status: ExitStatus.badInput)
         }
         if documents.count == 1 {
             // One pool run: each reader becomes a side of its own.

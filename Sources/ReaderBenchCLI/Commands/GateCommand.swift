@@ -36,8 +36,9 @@ struct GateCommand: ParsableCommand {
         static let badInput: Int32 = 64
     }
 
-    @Option(help: "The baseline result file (for example, recorded on the main branch).") var baseline: String
-    @Option(help: "The result file of the change.") var current: String
+    @Option(help: "The baseline: a result file, a history run id (run:42) or query (model=KEY,latest).")
+    var baseline: String
+    @Option(help: "The change's run: a result file, a history run id or query.") var current: String
     @Option(help: "Largest slowdown that passes, in percent (5% or 5).") var maxRegression: String = "5%"
     @Option(help: "Quantiles to gate on, in percent (50,90,99).") var quantiles: String = "50,90,99"
     @Option(help: "Confidence (0.99 or 99%); 1 - it is the chance identical runs fail the gate.")
@@ -47,6 +48,7 @@ struct GateCommand: ParsableCommand {
     @Option(help: "Write JUnit XML here, one test case per series.") var junit: String?
     @Option(help: "Append a Markdown report here (for example \"$GITHUB_STEP_SUMMARY\").") var markdown: String?
     @Flag(help: "Gate even when the hosts' calibrations differ beyond the margin.") var allowDifferentHost = false
+    @OptionGroup var database: HistoryDatabaseOption
 
     func run() throws {
         let settings: ComparisonSettings
@@ -59,12 +61,19 @@ struct GateCommand: ParsableCommand {
             throw fail("\(error)", status: Status.badInput)
         }
         let currentDocument: SeriesDocument
-        do { currentDocument = try SeriesDocument.load(current) } catch {
+        do {
+            guard let first = try RunArguments.documents([current], database: database).first else {
+                throw RunArgumentError.comparison(RunComparisonError(.unreadable, path: current, reason: "no such run"))
+            }
+            currentDocument = first
+        } catch {
             throw fail("current run: \(error)", status: Status.badInput)
         }
         let decision: GateDecision
         do {
-            let baselineDocument = try SeriesDocument.load(baseline)
+            guard let baselineDocument = try RunArguments.documents([baseline], database: database).first else {
+                throw RunArgumentError.comparison(RunComparisonError(.unreadable, path: baseline, reason: "no such run"))
+            }
             decision = GateDecision(
                 report: try RunComparer(settings: settings).compare([baselineDocument, currentDocument]),
                 failOnImprovement: failOnImprovement, allowDifferentHost: allowDifferentHost)

@@ -37,6 +37,10 @@ struct RunCommand: ParsableCommand {
             or --warm both are run and reported separately. Ctrl-C stops after the current iteration and \
             still writes every result.
 
+            History: every run is saved in a local SQLite database as it goes (one transaction per \
+            iteration, so a run killed mid-way keeps what it finished): `readerbench history list`. \
+            --no-save skips it, --db PATH chooses the file.
+
             Exit status: 0 success (also Ctrl-C), 2 bad input, 3 a reader could not finish (no pcscd, \
             reader gone, a card that stopped answering), 4 PIN safety stop, 5 measured iterations failed \
             (more than --max-failure-rate allows).
@@ -78,6 +82,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "With --record: replace the text AP's personal data with fictitious values of the same shape.")
     var scrubPersonal = false
 
+    // MARK: History
+    @Flag(help: "Do not save this run in the history database.") var noSave = false
+    @Option(help: "The history database (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite).")
+    var db: String?
+    @Option(help: "A site name saved with the run, for fleets of hosts sharing a history.") var site: String?
+
     // MARK: PIN
     @Option(help: "Environment variable holding the PIN; READER=VAR for one reader of a pool (repeatable).")
     var pinEnv: [String] = []
@@ -110,6 +120,9 @@ struct RunCommand: ParsableCommand {
             throw fail("--taps waits for a card on a PC/SC reader; a trace or the in-process card has none", status: ExitStatus.badInput)
         }
         if let readers, readers != "all" { throw fail("--readers takes 'all'", status: ExitStatus.badInput) }
+        if noSave && (db != nil || site != nil) {
+            throw fail("--no-save does not save: --db and --site have nothing to do", status: ExitStatus.badInput)
+        }
         Interruption.install()
 
         try RunSetup(command: self, plan: plan, simulator: simulator).execute()

@@ -3,6 +3,7 @@ import Calibration
 import CardCrypto
 import CardTransport
 import Foundation
+import History
 import PCSC
 import ReadPath
 import Results
@@ -61,6 +62,24 @@ struct RunSetup {
             command: command, simulatorPINs: served != nil || inProcessReason != nil ? simulator.pins : nil,
             replay: replay != nil)
 
+        // The history: opened before anything is measured, so a database that cannot be used
+        // (another program's, damaged) stops the run here rather than losing it silently.
+        var history: (recorder: HistoryRecorder, path: String)?
+        if !command.noSave {
+            let path = command.db ?? HistoryLocation.defaultPath()
+            do {
+                let store = try SQLiteHistoryStore(path: path)
+                history = (
+                    HistoryRecorder(store: store, origin: RunOrigin(kind: .run, hostID: HostIdentity.current(), site: command.site)),
+                    path
+                )
+            } catch {
+                throw fail(
+                    "the run cannot be saved in the history: \(error.reason); --no-save runs without it",
+                    status: ExitStatus.environment)
+            }
+        }
+
         // The host's error bars on this stack, before anything is measured.
         let calibration = startCalibration(
             named: named, servedOnRig: served != nil, inProcess: inProcessReason != nil || replay != nil)
@@ -75,7 +94,8 @@ struct RunSetup {
                     readersRequested: isPool ? (command.reader + command.model + (command.readers.map { [$0] } ?? [])) : nil,
                     pool: isPool),
                 environment: Environment.current(pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version),
-                calibration: calibration, outPath: command.out, csvPath: command.csv),
+                calibration: calibration, outPath: command.out, csvPath: command.csv,
+                recorders: history.map { [$0.recorder] } ?? []),
             observer: observer, stopRequested: { Interruption.requested })
         if let replay {
             let timing = try ReplayOptionParsing.timing(command.timing, seed: command.seed)
@@ -111,6 +131,9 @@ struct RunSetup {
         SummaryTable.print(outcome.summary, header: outcome.header, readers: outcome.header.readers)
         if let out = command.out { printError("readerbench: results in \(out)") }
         if let csv = command.csv { printError("readerbench: samples in \(csv)") }
+        if let history, let id = history.recorder.runID {
+            printError("readerbench: saved in the history as run:\(id) (\(history.path))")
+        }
         if let record = command.record {
             printError("readerbench: trace in \(record) (PINs redacted\(command.scrubPersonal ? ", personal data scrubbed" : ""))")
         }
