@@ -12,6 +12,10 @@ public enum FailureCause: String, Sendable, Hashable, Codable, CaseIterable {
     case timeout
     /// The user stopped the run.
     case cancelled
+    /// The card's answer broke the ISO/IEC 7816 transport rules (no status word, more data than
+    /// Le, an endless `61XX` chain, a `6CXX` loop): a broken or hostile card, not a reader error.
+    /// Result files of version 1 have no such cause and count it as ``pcsc``.
+    case protocolViolation = "protocol"
 }
 
 /// Why the whole run must stop, not just this iteration.
@@ -52,6 +56,7 @@ public struct IterationFailure: Error, Sendable, Hashable, CustomStringConvertib
         case .cancelled: self.init(.cancelled, step: step, error.description, stopsRun: .interrupted)
         case .serviceUnavailable, .readerUnavailable:
             self.init(.pcsc, step: step, error.description, stopsRun: .environment)
+        case .protocolViolation: self.init(.protocolViolation, step: step, error.description)
         default: self.init(.pcsc, step: step, error.description)
         }
     }

@@ -24,6 +24,11 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     public var pinFloor: Int
     /// Told when each exchange starts, for a watchdog that enforces the timeout.
     public var heartbeat: Heartbeat?
+    /// The longest an exchange may take, in nanoseconds; nil for no limit. An answer that comes
+    /// later fails the iteration as ``FailureCause/timeout`` without stopping the run: the card
+    /// still answers, so the next iteration may succeed. (A card that does not answer at all is
+    /// the watchdog's to stop, since a transmit cannot be interrupted.)
+    public var exchangeTimeoutNanoseconds: UInt64?
     /// The DigestInfo the sign step sends (set per iteration with ``setChallenge(digestInfo:)``).
     public private(set) var digestInfo: [UInt8] = []
 
@@ -59,31 +64,7 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         objectBytes.reserveCapacity(65_536 + 512)
         signature = []
         signature.reserveCapacity(1024)
-        fixedCommands = scenario.steps.map(Self.fixedCommand)
-    }
-
-    /// The encoded command of a step whose bytes do not depend on the iteration.
-    private static func fixedCommand(_ step: Step) -> [UInt8]? {
-        var buffer = APDUBuffer(capacity: 64)
-        do {
-            switch step.operation {
-            case .selectApplication(let application):
-                let aid = application.aid
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C), data: aid.span)
-            case .selectFile(let id):
-                let data: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF)]
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C), data: data.span)
-            case .readToken:
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), expectedLength: 32)
-            case .queryRetries:
-                try buffer.encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80))
-            case .verify, .sign, .readCertificate, .readTextRecord:
-                return nil
-            }
-        } catch {
-            preconditionFailure("the fixed command of \(step.label) does not encode: \(error)")
-        }
-        return buffer.copyBytes()
+        fixedCommands = scenario.steps.map(FixedCommand.encoded)
     }
 
     /// Sets the DigestInfo for the next iteration's sign step (outside the measured path).
@@ -124,7 +105,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 }
                 do { try perform(step, index: index) } catch {
                     failure = error
-                    if error.cause == .statusWord || error.cause == .pcsc || error.cause == .timeout,
+                    if error.cause == .statusWord || error.cause == .pcsc || error.cause == .timeout
+                        || error.cause == .protocolViolation,
                         !recorder.apdus.isEmpty
                     {
                         failure?.apduIndex = recorder.apdus.count - 1
@@ -195,11 +177,21 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         do { total = try TLV.header(ofPrefix: objectBytes.span, mode: mode).totalLength } catch {
             throw IterationFailure(.checkFailed, step: step.label, "the first \(objectBytes.count) bytes are not a TLV header: \(error)")
         }
-        guard total <= 0x7FFF else {
-            throw IterationFailure(.checkFailed, step: step.label, "the object claims \(total) bytes, more than READ BINARY can address")
+        // READ BINARY addresses offsets up to 32,767 (P1's top bit selects a short EF id), so
+        // chunked reads stop there; one extended read after the header can return 65,536 bytes.
+        let limit = strategy.chunking == .extended ? objectBytes.count + 65_536 : Self.maximumOffset
+        guard total <= limit else {
+            throw IterationFailure(
+                .checkFailed, step: step.label,
+                "the object claims \(total) bytes, more than READ BINARY can address with \(strategy)")
         }
         var offset = objectBytes.count
         while offset < total {
+            guard offset <= Self.maximumOffset else {
+                throw IterationFailure(
+                    .checkFailed, step: step.label,
+                    "the object runs past offset \(Self.maximumOffset), the last one READ BINARY can address")
+            }
             let remaining = total - offset
             let le: Int
             switch strategy.chunking {
@@ -218,6 +210,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             offset += received
         }
     }
+
+    /// The largest offset READ BINARY can name in P1 P2.
+    private static var maximumOffset: Int { 0x7FFF }
 
     // MARK: - Exchanges
 
@@ -260,6 +255,11 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 startNanoseconds: start, endNanoseconds: end, statusWord: sw,
                 roundTrips: UInt16(truncatingIfNeeded: max(counts.roundTrips, 1))))
         if let transportError { throw IterationFailure(transportError, step: step.label) }
+        if let limit = exchangeTimeoutNanoseconds, end &- start > limit {
+            throw IterationFailure(
+                .timeout, step: step.label,
+                "the card answered after \(Self.milliseconds(end &- start)) ms, past the \(Self.milliseconds(limit)) ms timeout")
+        }
         return StatusWord(rawValue: sw)
     }
 
@@ -268,6 +268,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     ) throws(TransportError) -> ExchangeCounts {
         try transport.transmit(command.span, into: &response)
     }
+
+    /// Whole milliseconds, rounded down, for messages.
+    private static func milliseconds(_ nanoseconds: UInt64) -> UInt64 { nanoseconds / 1_000_000 }
 
     private func expectSuccess(_ sw: StatusWord, _ step: Step) throws(IterationFailure) {
         if !sw.isSuccess { throw statusFailure(sw, step) }
@@ -332,5 +335,33 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             throw IterationFailure(.statusWord, step: step.label, "the \(role.label) is blocked (\(sw))", stopsRun: .pinSafety)
         }
         throw statusFailure(sw, step)
+    }
+}
+
+/// The commands of steps whose bytes never change, encoded once per engine. Outside the generic
+/// engine so that building them captures no generic metatype.
+private enum FixedCommand {
+    /// The encoded command of a step whose bytes do not depend on the iteration.
+    static func encoded(_ step: Step) -> [UInt8]? {
+        var buffer = APDUBuffer(capacity: 64)
+        do {
+            switch step.operation {
+            case .selectApplication(let application):
+                let aid = application.aid
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x04, p2: 0x0C), data: aid.span)
+            case .selectFile(let id):
+                let data: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF)]
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xA4, p1: 0x02, p2: 0x0C), data: data.span)
+            case .readToken:
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: 0, p2: 0), expectedLength: 32)
+            case .queryRetries:
+                try buffer.encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80))
+            case .verify, .sign, .readCertificate, .readTextRecord:
+                return nil
+            }
+        } catch {
+            preconditionFailure("the fixed command of \(step.label) does not encode: \(error)")
+        }
+        return buffer.copyBytes()
     }
 }

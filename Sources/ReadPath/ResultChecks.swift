@@ -37,6 +37,12 @@ extension ReadPathEngine where Channel: ~Copyable {
         }
         let signatureCopy = signature
         let digestInfoCopy = digestInfo
+        if signatureCopy.count != key.signatureByteCount {
+            return IterationFailure(
+                .checkFailed, step: "COMPUTE DIGITAL SIGNATURE",
+                "the signature is \(signatureCopy.count) bytes; the certificate's \(key.modulusBitCount)-bit key makes "
+                    + "\(key.signatureByteCount)-byte signatures")
+        }
         if !key.verifyPKCS1v15(signature: signatureCopy.span, digestInfo: digestInfoCopy.span) {
             return IterationFailure(
                 .checkFailed, step: "COMPUTE DIGITAL SIGNATURE",

@@ -86,6 +86,7 @@ struct RunPlan {
             exit(ExitStatus.environment)
         }
         engine.heartbeat = watchdog.heartbeat
+        engine.exchangeTimeoutNanoseconds = UInt64(timeoutMilliseconds) * 1_000_000
         watchdog.start()
         defer { watchdog.stop() }
 
@@ -191,9 +192,11 @@ struct RunPlan {
             index: index, mode: mode, warmup: warmup, startOffsetNanoseconds: start &- runStart,
             totalNanoseconds: end &- start,
             failure: failure.map {
+                // Version 1 files have no "protocol" cause (a new value of a closed set needs a new
+                // version): a card that broke the transport rules counts as "pcsc", and says so.
                 Failure(
                     cause: Failure.Cause(rawValue: $0.cause.rawValue) ?? .pcsc, step: $0.step, apdu: $0.apduIndex,
-                    message: $0.message)
+                    message: $0.cause == .protocolViolation ? "protocol violation: " + $0.message : $0.message)
             },
             phases: phases.map {
                 PhaseTiming(
