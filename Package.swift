@@ -79,7 +79,9 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU", "Traces"]),
 
         // MARK: - The read path and its results
-        .target(name: "ReadPath", dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),
+        .target(
+            name: "ReadPath",
+            dependencies: ["APDU", "BERTLV", "CardIdentity", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 

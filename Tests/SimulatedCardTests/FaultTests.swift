@@ -64,10 +64,7 @@ struct FaultParsingTests {
             _ = try CardFault(parsing: "explode:1")
             Issue.record("parsed")
         } catch {
-            for kind in [
-                "remove-after:N", "mute", "mute-on:N", "get-response", "wrong-le", "status-on:N=SW", "slow:F",
-                "reset-after:N",
-            ] {
+            for kind in CardFault.names + ["remove-after:N", "get-response", "wrong-le", "late:MS", "deep-certificate"] {
                 #expect(error.reason.contains(kind))
             }
         }
