@@ -22,7 +22,11 @@ extension TraceImport {
             if line.isEmpty { continue }
             if line.hasPrefix("#") {
                 if line.hasPrefix("# ATR:") {
-                    trace.header.atr = try decodeHex(line.dropFirst(6).trimmingWhitespace(), line: number, what: "ATR")
+                    let atr = try decodeHex(line.dropFirst(6).trimmingWhitespace(), line: number, what: "ATR")
+                    guard atr.count <= 33 else {
+                        throw TraceError(.importFormat, line: number, "the ATR has \(atr.count) bytes; an ATR has at most 33")
+                    }
+                    trace.header.atr = atr
                 } else if line.hasPrefix("# PROTOCOL:") {
                     trace.header.protocolName = String(line.dropFirst(11).trimmingWhitespace())
                 } else if let timing = durationComment(line) {
