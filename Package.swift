@@ -39,6 +39,7 @@ let package = Package(
         .library(name: "Results", targets: ["Results"]),
         .library(name: "ReadPath", targets: ["ReadPath"]),
         .library(name: "Traces", targets: ["Traces"]),
+        .executable(name: "readerbench-fuzz", targets: ["ReaderBenchFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -94,6 +95,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: - Fuzzing (Fuzz/README.md): the harnesses, and the libFuzzer driver scripts/fuzz builds
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["APDU", "BERTLV", "CardIdentity", "CardTransport", "HexCoding", "Results", "Traces", "VPCD"]),
+        .executableTarget(name: "ReaderBenchFuzz", dependencies: ["FuzzTargets"]),
+
         // MARK: - Tests (one target per module, named for the module)
         // What tests that need the real PC/SC rig share: the READERBENCH_RIG convention, scriptor.
         .target(name: "RigSupport", dependencies: ["VPCD"], path: "Tests/RigSupport"),
@@ -123,6 +130,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),
         .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
         .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
     ]
 )
 
