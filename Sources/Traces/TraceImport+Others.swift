@@ -33,10 +33,11 @@ extension TraceImport {
                     guard let command = pending?.command else {
                         throw TraceError(.importFormat, line: number, "a timing comment without a command before it")
                     }
-                    let nanoseconds = timing.milliseconds * 1_000_000
-                    guard nanoseconds <= UInt64(TraceLimits.maximumDurationNanoseconds) else {
+                    // Checked in milliseconds: the product overflowed for a comment of 19 digits.
+                    guard timing.milliseconds <= UInt64(TraceLimits.maximumDurationNanoseconds) / 1_000_000 else {
                         throw TraceError(.outOfRange, line: number, "an exchange of \(timing.milliseconds) ms")
                     }
+                    let nanoseconds = timing.milliseconds * 1_000_000
                     if let message = timing.message {
                         trace.appendTransmit(
                             time: clock, duration: nanoseconds, command: redacted(command).span, response: Span<UInt8>(),

@@ -43,6 +43,14 @@ struct ImportFindingsTests {
         #expect(late?.code == .outOfRange && late?.line == 14)
     }
 
+    @Test("an apdu4j timing comment of 19 digits is refused at its line instead of overflowing into nanoseconds")
+    func apdu4jHugeDuration() throws {
+        let error = #expect(throws: TraceError.self) { try TraceImport.apdu4j("00A4040C\n# 1209999999999999ms\n9000\n") }
+        #expect(error?.code == .outOfRange && error?.line == 2)
+        let hour = try TraceImport.apdu4j("00A4040C\n# 3600000ms\n9000\n")
+        #expect(try Self.reloads(hour).events[0].duration == 3_600_000_000_000)
+    }
+
     @Test("an apdu4j ATR longer than 33 bytes is refused at its line, not written into an unloadable trace")
     func apdu4jLongATR() throws {
         let dump = "# ATR: " + String(repeating: "3B", count: 37) + "\n00A4040C\n# 1ms\n9000\n"
