@@ -17,11 +17,11 @@ enum TransportTarget {
         var input = FuzzInput(bytes)
         let command = input.take(Int(input.byte()))
         let limit = Int(input.byte() % 8)  // 1…7: a small GET RESPONSE cap; 0: the default
-        var script: [[UInt8]] = []
+        var script: [ScriptedCard.Answer] = []
         while !input.isAtEnd && script.count < 1_100 {
             let kind = input.byte()
             let number = input.uint16()
-            let sw = [input.byte(), input.byte()]
+            let sw = (input.byte(), input.byte())
             let count: Int
             switch kind % 8 {
             case 0: count = 0
@@ -29,13 +29,11 @@ enum TransportTarget {
             case 2: count = number
             case 3: count = [0, 1, 255, 256, 257][number % 5]
             case 4: count = 65_536 + number % 11  // up to the PC/SC buffer's capacity
+            case 5: count = -1 - number % 2  // fewer than two bytes: SW1 alone, or nothing
             default: count = number % 17
             }
-            // kind 5 answers with fewer than two bytes
-            let answer = kind % 8 == 5 ? Array(sw.prefix(number % 2)) : [UInt8](repeating: 0xA5, count: count) + sw
-            script.append(answer)
+            script.append(ScriptedCard.Answer(dataCount: count, sw: sw))
         }
-
         var transport = ISO7816Transport(ScriptedCard(script: script))
         if limit > 0 { transport.maximumGetResponses = limit }
         let cap = transport.maximumGetResponses
@@ -53,8 +51,7 @@ enum TransportTarget {
 
         // Every follow-up is what the previous answer asked for.
         for index in 1..<max(1, sent.count) {
-            let previous = transport.channel.answers[index - 1]
-            let sw = StatusWord(sw1: previous[previous.count - 2], sw2: previous[previous.count - 1])
+            let sw = transport.channel.statusWords[index - 1]
             let followUp = sent[index]
             if let le = sw.bytesAvailable {
                 try check.expect(
@@ -83,27 +80,44 @@ enum TransportTarget {
         try check.expect(sw.exactExpectedLength == nil || totals.getResponses > 0, "returned \(sw) without following it")
     }
 
-    /// A channel that answers from the script and records what it was sent. Answers longer than
-    /// the receive buffer fail as PC/SC does (insufficient buffer).
+    /// A channel that answers from the script and records what it was sent. Answers are made when
+    /// sent, so a long script of long answers costs nothing until the transport asks. Answers longer
+    /// than the receive buffer fail as PC/SC does (insufficient buffer).
     struct ScriptedCard: CardChannel {
-        let script: [[UInt8]]
+        /// `dataCount` filler bytes then SW1 SW2; -1 for SW1 alone, -2 for nothing.
+        struct Answer {
+            var dataCount: Int
+            var sw: (UInt8, UInt8)
+
+            var bytes: [UInt8] {
+                switch dataCount {
+                case -1: [sw.0]
+                case ..<(-1): []
+                default: [UInt8](repeating: 0xA5, count: dataCount) + [sw.0, sw.1]
+                }
+            }
+        }
+
+        let script: [Answer]
         var atr: [UInt8] { [0x3B, 0x00] }
         private(set) var sent: [[UInt8]] = []
-        private(set) var answers: [[UInt8]] = []
+        /// The status word of each answer given (00 00 for one too short to have one).
+        private(set) var statusWords: [StatusWord] = []
 
-        init(script: [[UInt8]]) { self.script = script }
+        init(script: [Answer]) { self.script = script }
 
         mutating func transmitRaw(_ command: Span<UInt8>, into response: inout APDUBuffer) throws(TransportError) {
             sent.append(array(command))
-            let answer = sent.count <= script.count ? script[sent.count - 1] : [0x90, 0x00]
-            answers.append(answer.count >= 2 ? answer : [0x00, 0x00])
-            guard answer.count <= response.capacity else {
+            let answer = sent.count <= script.count ? script[sent.count - 1] : Answer(dataCount: 0, sw: (0x90, 0x00))
+            statusWords.append(answer.dataCount >= 0 ? StatusWord(sw1: answer.sw.0, sw2: answer.sw.1) : StatusWord(rawValue: 0))
+            let bytes = answer.bytes
+            guard bytes.count <= response.capacity else {
                 response.removeAll()
                 throw TransportError(.other, "the answer does not fit", code: "SCARD_E_INSUFFICIENT_BUFFER")
             }
             response.fill { raw in
-                answer.withUnsafeBytes { raw.copyMemory(from: $0) }
-                return answer.count
+                bytes.withUnsafeBytes { raw.copyMemory(from: $0) }
+                return bytes.count
             }
         }
 

@@ -51,3 +51,17 @@ struct CorpusReplayTests {
         for target in FuzzTarget.all { #expect(target.summary.count > 40, "\(target.name)") }
     }
 }
+
+@Suite("scripts/fuzz")
+struct FuzzScriptTests {
+    @Test("its target list is FuzzTarget.all, in order")
+    func targetsInStep() throws {
+        let script = try String(
+            contentsOf: CorpusReplayTests.fuzz.deletingLastPathComponent().appendingPathComponent("scripts/fuzz"),
+            encoding: .utf8)
+        let start = try #require(script.range(of: "TARGETS=(")).upperBound
+        let end = try #require(script[start...].firstIndex(of: ")"))
+        let names = script[start..<end].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        #expect(names == FuzzTarget.all.map(\.name))
+    }
+}
