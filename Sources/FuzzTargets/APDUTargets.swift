@@ -84,9 +84,12 @@ enum APDUTargets {
         let header = APDUHeader(cla: input.byte(), ins: input.byte(), p1: input.byte(), p2: input.byte())
         let flags = input.byte()
         let form: LengthForm = [.automatic, .short, .extended][Int(flags % 3)]
+        // Sizes near the limits of the short and extended forms, or small ones; a random large size
+        // for every data byte would spend the run copying and comparing 64 KB arrays.
+        let limits = [254, 255, 256, 257, 4096, 65_534, 65_535, 65_536]
         let large = flags & 0x10 != 0
-        let dataCount = large ? input.uint16() : Int(input.byte()) + (flags & 0x20 != 0 ? 1 : 0)
-        let le: Int? = flags & 0x40 != 0 ? 1 + (large ? input.uint16() : Int(input.byte())) : nil
+        let dataCount = large ? limits[Int(input.byte()) % limits.count] : Int(input.byte()) + (flags & 0x20 != 0 ? 1 : 0)
+        let le: Int? = flags & 0x40 != 0 ? (large ? limits[Int(input.byte()) % limits.count] : 1 + Int(input.byte())) : nil
         let seed = input.byte()
         let data = (0..<dataCount).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) }
 

@@ -25,8 +25,8 @@ enum TraceTargets {
             try check.expect(error.line != nil || error.code == .missingHeader, "an error without a line: \(error)")
         }
         // Trace.load reads through a 4 MiB buffer, which costs a hundred times more than parsing a
-        // small input: one input in 16 (chosen by its bytes, so runs repeat) also goes through a file.
-        if fingerprint(bytes) % 16 == 0 {
+        // small input: one input in 64 (chosen by its bytes, so runs repeat) also goes through a file.
+        if fingerprint(bytes) % 64 == 0 {
             let fromFile = ScratchFile.withContents(bytes) { path in
                 Result { () throws(TraceError) -> Trace in try Trace.load(path: path) }
             }
