@@ -82,7 +82,9 @@ let package = Package(
         // MARK: - The read path and its results
         .target(
             name: "ReadPath",
-            dependencies: ["APDU", "BERTLV", "CardIdentity", "CardLayout", "CardTransport", "CardCrypto", "Measurement"]),
+            dependencies: [
+                "APDU", "BERTLV", "CardIdentity", "CardLayout", "CardTransport", "CardCrypto", "Measurement",
+            ]),
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 

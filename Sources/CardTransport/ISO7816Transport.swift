@@ -147,7 +147,6 @@ public struct ISO7816Transport<Channel: CardChannel & ~Copyable>: ~Copyable {
                 if sw.bytesAvailable != nil { response.removeLast(2) }
             }
         }
-
         return counts
     }
 

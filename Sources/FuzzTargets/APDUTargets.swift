@@ -8,7 +8,8 @@ enum APDUTargets {
         name: "apdu-command",
         summary: "command APDUs: a command CommandView reads re-encodes to the same bytes; a command encoded from "
             + "fields decodes to the same fields (or is refused for a stated reason); a chain's segments reassemble; "
-            + "PIN redaction keeps the length and is idempotent") { bytes throws(PropertyViolation) in
+            + "PIN redaction keeps the length and is idempotent"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "apdu-command")
         try readThenEncode(bytes, check)
         var input = FuzzInput(bytes)
@@ -19,7 +20,8 @@ enum APDUTargets {
     static let response = FuzzTarget(
         name: "apdu-response",
         summary: "response APDUs and status words: ResponseView splits data and SW1 SW2 exactly (or refuses under 2 "
-            + "bytes); a status word's meaning and its 61XX/6CXX/63CX numbers agree; hex encodes and decodes back") { bytes throws(PropertyViolation) in
+            + "bytes); a status word's meaning and its 61XX/6CXX/63CX numbers agree; hex encodes and decodes back"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "apdu-response")
         let all = array(bytes)
         var parsed: (data: [UInt8], sw: StatusWord, count: Int)?
@@ -34,14 +36,24 @@ enum APDUTargets {
             let sw = parsed.sw
             try check.expect(bytes.count >= 2, "a \(bytes.count)-byte response was read")
             try check.expect(
-                parsed.data + [sw.sw1, sw.sw2] == all && parsed.count == all.count, "data and status word do not add up to the input")
-            try check.expect(!sw.meaning.isEmpty && sw.description.hasPrefix(Hex.encode([sw.sw1, sw.sw2])), "\(sw) described badly")
-            if let available = sw.bytesAvailable { try check.expect(sw.sw1 == 0x61 && (1...256).contains(available), "61XX gives \(available)") }
-            if let exact = sw.exactExpectedLength { try check.expect(sw.sw1 == 0x6C && (1...256).contains(exact), "6CXX gives \(exact)") }
-            if let tries = sw.triesLeft { try check.expect(sw.sw1 == 0x63 && (0...15).contains(tries), "63CX gives \(tries)") }
+                parsed.data + [sw.sw1, sw.sw2] == all && parsed.count == all.count,
+                "data and status word do not add up to the input")
+            try check.expect(
+                !sw.meaning.isEmpty && sw.description.hasPrefix(Hex.encode([sw.sw1, sw.sw2])), "\(sw) described badly")
+            if let available = sw.bytesAvailable {
+                try check.expect(sw.sw1 == 0x61 && (1...256).contains(available), "61XX gives \(available)")
+            }
+            if let exact = sw.exactExpectedLength {
+                try check.expect(sw.sw1 == 0x6C && (1...256).contains(exact), "6CXX gives \(exact)")
+            }
+            if let tries = sw.triesLeft {
+                try check.expect(sw.sw1 == 0x63 && (0...15).contains(tries), "63CX gives \(tries)")
+            }
             try check.expect(sw.isSuccess == (sw.rawValue == 0x9000), "isSuccess wrong for \(sw)")
         } else {
-            try check.expect(bytes.count < 2 && refused == .responseTooShort(count: bytes.count), "a \(bytes.count)-byte response refused: \(String(describing: refused))")
+            try check.expect(
+                bytes.count < 2 && refused == .responseTooShort(count: bytes.count),
+                "a \(bytes.count)-byte response refused: \(String(describing: refused))")
         }
         for style in [Hex.Style.compact, .spaced] {
             let text = Hex.encode(bytes, style: style)
@@ -58,7 +70,8 @@ enum APDUTargets {
         let view: CommandView
         do throws(APDUError) { view = try CommandView(bytes) } catch {
             switch error {
-            case .commandTooShort(let count): try check.expect(count == bytes.count && count < 4, "refused as too short: \(error)")
+            case .commandTooShort(let count):
+                try check.expect(count == bytes.count && count < 4, "refused as too short: \(error)")
             case .malformedCommand: try check.expect(bytes.count > 5, "a short command refused as malformed: \(error)")
             default: throw check.violation("CommandView threw \(error)")
             }
@@ -69,7 +82,8 @@ enum APDUTargets {
         var buffer = APDUBuffer(capacity: bytes.count)
         do throws(APDUError) {
             try buffer.encode(
-                view.header, data: view.data, expectedLength: view.expectedLength, form: view.isExtended ? .extended : .short)
+                view.header, data: view.data, expectedLength: view.expectedLength,
+                form: view.isExtended ? .extended : .short)
         } catch {
             try check.expect(
                 error == .reservedInstruction(view.header.ins) && view.header.hasReservedInstruction,
@@ -88,8 +102,10 @@ enum APDUTargets {
         // for every data byte would spend the run copying and comparing 64 KB arrays.
         let limits = [254, 255, 256, 257, 4096, 65_534, 65_535, 65_536]
         let large = flags & 0x10 != 0
-        let dataCount = large ? limits[Int(input.byte()) % limits.count] : Int(input.byte()) + (flags & 0x20 != 0 ? 1 : 0)
-        let le: Int? = flags & 0x40 != 0 ? (large ? limits[Int(input.byte()) % limits.count] : 1 + Int(input.byte())) : nil
+        let dataCount =
+            large ? limits[Int(input.byte()) % limits.count] : Int(input.byte()) + (flags & 0x20 != 0 ? 1 : 0)
+        let le: Int? =
+            flags & 0x40 != 0 ? (large ? limits[Int(input.byte()) % limits.count] : 1 + Int(input.byte())) : nil
         let seed = input.byte()
         let data = (0..<dataCount).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) }
 
@@ -100,15 +116,20 @@ enum APDUTargets {
             let fitsShort = dataCount <= 255 && (le ?? 0) <= 256
             switch error {
             case .reservedInstruction: try check.expect(header.hasReservedInstruction, "refused INS \(header.ins)")
-            case .shortFormCannotCarry: try check.expect(form == .short && !fitsShort, "short form refused \(dataCount)/\(String(describing: le))")
+            case .shortFormCannotCarry:
+                try check.expect(
+                    form == .short && !fitsShort, "short form refused \(dataCount)/\(String(describing: le))")
             case .dataTooLong: try check.expect(dataCount > 65535, "data of \(dataCount) refused")
-            default: throw check.violation("encoding \(dataCount) bytes, Le \(String(describing: le)), \(form) threw \(error)")
+            default:
+                throw check.violation(
+                    "encoding \(dataCount) bytes, Le \(String(describing: le)), \(form) threw \(error)")
             }
             return
         }
         let encoded = buffer.copyBytes()
         let count = try? CommandEncoder.encodedCount(dataCount: dataCount, expectedLength: le, form: form)
-        try check.expect(count == encoded.count, "encodedCount says \(String(describing: count)), encode wrote \(encoded.count)")
+        try check.expect(
+            count == encoded.count, "encodedCount says \(String(describing: count)), encode wrote \(encoded.count)")
         let extended = try? CommandEncoder.usesExtendedForm(dataCount: dataCount, expectedLength: le, form: form)
         do {
             let view = try CommandView(encoded.span)
@@ -124,7 +145,9 @@ enum APDUTargets {
         guard form != .extended, !data.isEmpty else { return }
         let segmentSize = max(Int(input.byte() % 255) + 1, (dataCount + 63) / 64)
         guard segmentSize <= 255 else { return }
-        guard let chain = try? CommandChain(header, dataCount: dataCount, expectedLength: le, segmentSize: segmentSize, form: .short)
+        guard
+            let chain = try? CommandChain(
+                header, dataCount: dataCount, expectedLength: le, segmentSize: segmentSize, form: .short)
         else { return }
         var gathered: [UInt8] = []
         for index in 0..<chain.segmentCount {
@@ -139,9 +162,12 @@ enum APDUTargets {
                 throw check.violation("segment \(index) of \(chain.segmentCount) does not encode: \(error)")
             }
             let bytes = segment.copyBytes()
-            guard let view = try? CommandView(bytes.span) else { throw check.violation("segment \(index) does not read back") }
+            guard let view = try? CommandView(bytes.span) else {
+                throw check.violation("segment \(index) does not read back")
+            }
             let last = index == chain.segmentCount - 1
-            try check.expect(view.isChained == (!last || header.cla & 0x10 != 0), "segment \(index): chaining bit wrong")
+            try check.expect(
+                view.isChained == (!last || header.cla & 0x10 != 0), "segment \(index): chaining bit wrong")
             try check.expect(view.expectedLength == (last ? le : nil), "segment \(index): Le wrong")
             gathered += array(view.data)
         }

@@ -8,18 +8,23 @@ enum ATRTarget {
         name: "atr",
         summary: "ATR parsing and description: a parsed ATR's parts (TS, T0, interface groups, historical bytes, "
             + "TCK) reassemble to the input; the description never fails and names the problem exactly when "
-            + "parsing fails; the JSON form decodes back to the same ATR") { bytes throws(PropertyViolation) in
+            + "parsing fails; the JSON form decodes back to the same ATR"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "atr")
         let all = array(bytes)
         let description = ATRDescription(all)
         try check.expect(!description.lines.isEmpty, "no lines")
         let atr: ATR
         do throws(ATRError) { atr = try ATR(bytes: bytes) } catch {
-            try check.expect(description.problem == error.description, "parse failed (\(error)) but the description says \(String(describing: description.problem))")
-            try check.expect(error.offset >= 0 && error.offset <= all.count, "error offset \(error.offset) outside the input")
+            try check.expect(
+                description.problem == error.description,
+                "parse failed (\(error)) but the description says \(String(describing: description.problem))")
+            try check.expect(
+                error.offset >= 0 && error.offset <= all.count, "error offset \(error.offset) outside the input")
             return
         }
-        try check.expect(description.problem == nil, "parsed, but the description has a problem: \(description.problem ?? "")")
+        try check.expect(
+            description.problem == nil, "parsed, but the description has a problem: \(description.problem ?? "")")
         try check.expect(atr.bytes == all, "the ATR keeps other bytes")
 
         var rebuilt: [UInt8] = [all[0], atr.formatByte]
@@ -47,14 +52,17 @@ enum ReaderPayloadsTarget {
     static let target = FuzzTarget(
         name: "reader-payloads",
         summary: "what a reader reports: feature lists, TLV properties and DWORD attributes parse or throw, never "
-            + "trap; reader names split without losing the name; model keys read back as written") { bytes throws(PropertyViolation) in
+            + "trap; reader names split without losing the name; model keys read back as written"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "reader-payloads")
         guard !bytes.isEmpty else { return }
         let payload = bytes.extracting(droppingFirst: 1)
         switch bytes[0] % 5 {
         case 0:
             if let features = try? ReaderFeatures(featureRequestResponse: payload) {
-                try check.expect(payload.count % 6 == 0 && features.controlCodes.count <= payload.count / 6, "features from \(payload.count) bytes")
+                try check.expect(
+                    payload.count % 6 == 0 && features.controlCodes.count <= payload.count / 6,
+                    "features from \(payload.count) bytes")
             }
         case 1:
             if let properties = try? ReaderTLVProperties(bytes: payload) {
@@ -63,7 +71,8 @@ enum ReaderPayloadsTarget {
         case 2:
             let version = try? IFDVersion(attribute: payload)
             let channel = try? ChannelID(attribute: payload)
-            try check.expect((version == nil) == (channel == nil), "the two DWORD attributes disagree on \(payload.count) bytes")
+            try check.expect(
+                (version == nil) == (channel == nil), "the two DWORD attributes disagree on \(payload.count) bytes")
             if let version { _ = version.description + version.release }
         case 3:
             let name = String(decoding: array(payload), as: UTF8.self)

@@ -18,7 +18,8 @@ enum ImportTargets {
         FuzzTarget(
             name: name,
             summary: "\(what): an import fails with a reason or gives a trace that writes to a file that loads back as "
-                + "the same trace (and the same bytes when written again); format detection never traps") { bytes throws(PropertyViolation) in
+                + "the same trace (and the same bytes when written again); format detection never traps"
+        ) { bytes throws(PropertyViolation) in
             let check = Checker(target: name)
             let text = String(decoding: array(bytes), as: UTF8.self)
             _ = TraceImport.detectFormat(text)

@@ -12,7 +12,8 @@ enum ResultFileTarget {
         summary: "result files: reading with torn-file recovery never traps; what it reads (a whole file, or the "
             + "header and complete iterations of a torn one), written again by ResultFileWriter, parses strictly to "
             + "the same content, and recovering any cut of that file gives its header and a prefix of its "
-            + "iterations") { bytes throws(PropertyViolation) in
+            + "iterations"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "result-file")
         // recover() parses strictly first and returns that when it works, so it covers both readers.
         guard let read = try? ResultFile.recover(array(bytes), path: "fuzz") else { return }

@@ -7,7 +7,8 @@ enum TLVTargets {
     static let der = FuzzTarget(
         name: "tlv-der",
         summary: "BER-TLV in DER mode: walk and node tree agree (nodes and error); what parses re-encodes to the "
-            + "same bytes; every strict prefix of a valid object is refused; the 4-byte header probe agrees") { bytes throws(PropertyViolation) in
+            + "same bytes; every strict prefix of a valid object is refused; the 4-byte header probe agrees"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "tlv-der")
         let walked = walk(bytes, mode: .der)
         let built = tree(bytes, mode: .der)
@@ -30,7 +31,8 @@ enum TLVTargets {
 
         let header = try? TLV.header(ofPrefix: bytes, mode: .der)
         try check.expect(
-            header?.tag == root.tag && header?.headerLength == root.headerLength && header?.valueLength == root.valueLength,
+            header?.tag == root.tag && header?.headerLength == root.headerLength
+                && header?.valueLength == root.valueLength,
             "the header probe says \(String(describing: header)), the walk \(root)")
     }
 
@@ -38,7 +40,8 @@ enum TLVTargets {
         name: "tlv-ber",
         summary: "BER-TLV in lenient BER mode: walk and node tree agree; nodes nest inside their parents; what DER "
             + "accepts BER reads the same; 00/FF padding after a valid object is accepted; find(path:) finds the first "
-            + "node down the first-child chain") { bytes throws(PropertyViolation) in
+            + "node down the first-child chain"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "tlv-ber")
         let walked = walk(bytes, mode: .ber)
         let built = tree(bytes, mode: .ber)
@@ -59,7 +62,8 @@ enum TLVTargets {
             try check.expect(range.upperBound <= bytes.count, "node \(node) ends past the input")
             if let parent = parents.last {
                 try check.expect(
-                    parent.depth == node.depth - 1 && range.lowerBound >= parent.valueStart && range.upperBound <= parent.end,
+                    parent.depth == node.depth - 1 && range.lowerBound >= parent.valueStart
+                        && range.upperBound <= parent.end,
                     "node \(node) is not inside its parent \(parent)")
             } else {
                 try check.expect(node.depth == 0, "node \(node) has no parent")
@@ -85,7 +89,8 @@ enum TLVTargets {
         } catch {
             throw check.violation("find(path: \(path)) throws \(error) on input the walk accepted")
         }
-        try check.expect(found == last.offset, "find(path: \(path)) gives \(String(describing: found)), expected \(last)")
+        try check.expect(
+            found == last.offset, "find(path: \(path)) gives \(String(describing: found)), expected \(last)")
     }
 
     // MARK: - Two ways to read
@@ -107,7 +112,10 @@ enum TLVTargets {
         var nodes: [Node] = []
         do {
             try TLV.walk(bytes, mode: mode) { depth, info in
-                nodes.append(Node(depth: depth, offset: info.offset, tag: info.tag, headerLength: info.headerLength, valueLength: info.valueLength))
+                nodes.append(
+                    Node(
+                        depth: depth, offset: info.offset, tag: info.tag, headerLength: info.headerLength,
+                        valueLength: info.valueLength))
             }
         } catch {
             return .failure(error)

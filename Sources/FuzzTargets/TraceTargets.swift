@@ -3,7 +3,7 @@ import CardTransport
 import Traces
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Trace files: the loader (in memory and from a file), the writer it must agree with, and the
@@ -13,13 +13,19 @@ enum TraceTargets {
         name: "trace-load",
         summary: "trace files: a trace that loads writes back to text that loads to the same trace (PINs redacted "
             + "when the header says so), and writing that again gives the same bytes; Trace.load from a file "
-            + "equals parsing in memory; skipping unknown events never loses known ones") { bytes throws(PropertyViolation) in
+            + "equals parsing in memory; skipping unknown events never loses known ones"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "trace-load")
         let strict = Result { () throws(TraceError) -> Trace in try Trace(parsing: bytes) }
-        let lenient = Result { () throws(TraceError) -> Trace in try Trace(parsing: bytes, options: TraceLoadOptions(unknownEvents: .skip)) }
+        let lenient = Result { () throws(TraceError) -> Trace in
+            try Trace(parsing: bytes, options: TraceLoadOptions(unknownEvents: .skip))
+        }
         if case .success(let trace) = strict {
-            guard case .success(let skipped) = lenient else { throw check.violation("a strict load succeeds, the lenient one fails") }
-            try check.expect(TraceShape(trace) == TraceShape(skipped), "skipping unknown events changed a trace that has none")
+            guard case .success(let skipped) = lenient else {
+                throw check.violation("a strict load succeeds, the lenient one fails")
+            }
+            try check.expect(
+                TraceShape(trace) == TraceShape(skipped), "skipping unknown events changed a trace that has none")
         }
         if case .failure(let error) = strict {
             try check.expect(error.line != nil || error.code == .missingHeader, "an error without a line: \(error)")
@@ -31,7 +37,8 @@ enum TraceTargets {
                 Result { () throws(TraceError) -> Trace in try Trace.load(path: path) }
             }
             switch (strict, fromFile) {
-            case (.success(let a), .success(let b)): try check.expect(TraceShape(a) == TraceShape(b), "Trace.load differs from parsing")
+            case (.success(let a), .success(let b)):
+                try check.expect(TraceShape(a) == TraceShape(b), "Trace.load differs from parsing")
             case (.failure(let a), .failure(let b)): try check.expect(a == b, "Trace.load says \(b), parsing \(a)")
             default: throw check.violation("Trace.load and parsing disagree: \(fromFile) vs \(strict)")
             }
@@ -44,7 +51,8 @@ enum TraceTargets {
         name: "trace-cursor",
         summary: "replaying a loaded trace: its own commands, sent in order, get exactly the recorded answers "
             + "(strict and lenient, with and without explicit iterations); other commands and power events in any "
-            + "order end in a replay mismatch, never a trap") { bytes throws(PropertyViolation) in
+            + "order end in a replay mismatch, never a trap"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "trace-cursor")
         guard let trace = try? Trace(parsing: bytes) else { return }
         let hash = fingerprint(bytes)
@@ -66,9 +74,11 @@ enum TraceTargets {
         let text = writer.writtenBytes
         let reloaded: Trace
         do { reloaded = try Trace(parsing: text) } catch {
-            throw check.violation("the written trace does not load: \(error)\n\(String(decoding: text.prefix(2000), as: UTF8.self))")
+            throw check.violation(
+                "the written trace does not load: \(error)\n\(String(decoding: text.prefix(2000), as: UTF8.self))")
         }
-        try check.expect(reloaded.header == trace.header, "the header changed:\n  \(trace.header)\n  \(reloaded.header)")
+        try check.expect(
+            reloaded.header == trace.header, "the header changed:\n  \(trace.header)\n  \(reloaded.header)")
         let expected = TraceShape(trace, redactingPINs: redacts)
         let got = TraceShape(reloaded)
         try check.expect(expected == got, "the written trace loads differently: \(expected.firstDifference(from: got))")
@@ -83,7 +93,10 @@ enum TraceTargets {
         _ copy: Trace, matching: ReplayMatching, explicit: Bool, _ check: Checker
     ) throws(PropertyViolation) {
         var channel: TraceReplayChannel
-        do { channel = try TraceReplayChannel(trace: copy, matching: matching, timing: .none, acceptMissingResponses: true) } catch {
+        do {
+            channel = try TraceReplayChannel(
+                trace: copy, matching: matching, timing: .none, acceptMissingResponses: true)
+        } catch {
             throw check.violation("replay refused a loaded trace: \(error)")
         }
         let events = copy.events
@@ -100,11 +113,17 @@ enum TraceTargets {
             guard event.kind == .transmit else { continue }
             let command = copy.commandBytes(of: index)
             var failure: TransportError?
-            do throws(TransportError) { try channel.transmitRaw(command.span, into: &response) } catch { failure = error }
+            do throws(TransportError) { try channel.transmitRaw(command.span, into: &response) } catch {
+                failure = error
+            }
             let mode = "\(matching)\(explicit ? " explicit" : "") replay of event \(index)"
-            try check.expect(channel.lastEventIndex == index, "\(mode) answered from event \(String(describing: channel.lastEventIndex)) (\(String(describing: failure)))")
+            try check.expect(
+                channel.lastEventIndex == index,
+                "\(mode) answered from event \(String(describing: channel.lastEventIndex)) (\(String(describing: failure)))"
+            )
             if let failure {
-                try check.expect(event.result != 0 || copy.responseBytes(of: index).isEmpty, "\(mode) failed: \(failure)")
+                try check.expect(
+                    event.result != 0 || copy.responseBytes(of: index).isEmpty, "\(mode) failed: \(failure)")
             } else {
                 try check.expect(response.copyBytes() == copy.responseBytes(of: index), "\(mode) answered other bytes")
             }
@@ -113,7 +132,9 @@ enum TraceTargets {
 
     /// Power events and commands in an order the input's hash picks: errors allowed, traps not.
     private static func replayShuffled(_ copy: Trace, hash: UInt64, _ check: Checker) throws(PropertyViolation) {
-        guard var channel = try? TraceReplayChannel(trace: copy, matching: hash & 1 == 0 ? .strict : .lenient, acceptMissingResponses: true)
+        guard
+            var channel = try? TraceReplayChannel(
+                trace: copy, matching: hash & 1 == 0 ? .strict : .lenient, acceptMissingResponses: true)
         else { return }
         let transmits = copy.events.indices.filter { copy.events[$0].kind == .transmit }
         var state = hash
@@ -133,7 +154,8 @@ enum TraceTargets {
                 let command = copy.commandBytes(of: transmits[Int((state >> 40) % UInt64(transmits.count))])
                 try? channel.transmitRaw(command.span, into: &response)
             }
-            try check.expect(response.count <= TraceLimits.maximumResponseBytes, "replay answered \(response.count) bytes")
+            try check.expect(
+                response.count <= TraceLimits.maximumResponseBytes, "replay answered \(response.count) bytes")
         }
     }
 
@@ -166,7 +188,8 @@ struct TraceShape: Equatable {
             var command = trace.commandBytes(of: index)
             if redactingPINs { command = PINRedaction.redacted(command) }
             return Event(
-                kind: event.kind, time: event.time, duration: event.hasDuration ? event.duration : 0, hasDuration: event.hasDuration,
+                kind: event.kind, time: event.time, duration: event.hasDuration ? event.duration : 0,
+                hasDuration: event.hasDuration,
                 result: event.result, action: event.action, mode: event.mode, iterationNumber: event.iterationNumber,
                 command: command, response: event.result == 0 ? trace.responseBytes(of: index) : [],
                 challenge: trace.challenge(of: index), note: trace.noteText(of: index))

@@ -12,7 +12,8 @@ enum TransportTarget {
         name: "iso7816-transport",
         summary: "the ISO 7816 transport over a scripted hostile card: never traps; GET RESPONSE is sent as 61XX "
             + "asks and at most maximumGetResponses times, 6CXX resent once with the same header and data; a "
-            + "returned answer has SW1 SW2, at most 65,536 data bytes and at most each exchange's Le") { bytes throws(PropertyViolation) in
+            + "returned answer has SW1 SW2, at most 65,536 data bytes and at most each exchange's Le"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "iso7816-transport")
         var input = FuzzInput(bytes)
         let command = input.take(Int(input.byte()))
@@ -40,12 +41,14 @@ enum TransportTarget {
         var response = APDUBuffer()
         var counts: ExchangeCounts?
         do throws(TransportError) { counts = try transport.transmit(command.span, into: &response) } catch {
-            try check.expect(error.kind == .protocolViolation || error.kind == .other, "unexpected error kind: \(error)")
+            try check.expect(
+                error.kind == .protocolViolation || error.kind == .other, "unexpected error kind: \(error)")
         }
         let sent = transport.channel.sent
         let totals = transport.totals
         try check.expect(totals.getResponses <= cap && totals.wrongLengthResends <= 1, "caps exceeded: \(totals)")
-        try check.expect(sent.count == totals.roundTrips || counts == nil, "\(sent.count) sent, \(totals.roundTrips) counted")
+        try check.expect(
+            sent.count == totals.roundTrips || counts == nil, "\(sent.count) sent, \(totals.roundTrips) counted")
         try check.expect(sent.count <= 2 + cap, "\(sent.count) commands sent")
         try check.expect(sent.first == command, "the first command sent is not the command")
 
@@ -73,11 +76,13 @@ enum TransportTarget {
 
         guard counts != nil else { return }
         try check.expect(response.count >= 2, "an answer without SW1 SW2 was returned")
-        try check.expect(response.count - 2 <= ISO7816Transport<ScriptedCard>.maximumDataCount, "\(response.count) bytes returned")
+        try check.expect(
+            response.count - 2 <= ISO7816Transport<ScriptedCard>.maximumDataCount, "\(response.count) bytes returned")
         let final = response.span
         let sw = StatusWord(sw1: final[final.count - 2], sw2: final[final.count - 1])
         try check.expect(sw.bytesAvailable == nil, "returned with \(sw) still pending")
-        try check.expect(sw.exactExpectedLength == nil || totals.getResponses > 0, "returned \(sw) without following it")
+        try check.expect(
+            sw.exactExpectedLength == nil || totals.getResponses > 0, "returned \(sw) without following it")
     }
 
     /// A channel that answers from the script and records what it was sent. Answers are made when
@@ -109,7 +114,8 @@ enum TransportTarget {
         mutating func transmitRaw(_ command: Span<UInt8>, into response: inout APDUBuffer) throws(TransportError) {
             sent.append(array(command))
             let answer = sent.count <= script.count ? script[sent.count - 1] : Answer(dataCount: 0, sw: (0x90, 0x00))
-            statusWords.append(answer.dataCount >= 0 ? StatusWord(sw1: answer.sw.0, sw2: answer.sw.1) : StatusWord(rawValue: 0))
+            statusWords.append(
+                answer.dataCount >= 0 ? StatusWord(sw1: answer.sw.0, sw2: answer.sw.1) : StatusWord(rawValue: 0))
             let bytes = answer.bytes
             guard bytes.count <= response.capacity else {
                 response.removeAll()

@@ -6,7 +6,8 @@ enum VPCDTarget {
         name: "vpcd-codec",
         summary: "vpcd frames: a stream that decodes re-encodes to the same bytes; decodeFrame says 'need more' for "
             + "every strict prefix of a frame and agrees with decodeStream on the first frame; errors come from the "
-            + "header alone") { bytes throws(PropertyViolation) in
+            + "header alone"
+    ) { bytes throws(PropertyViolation) in
         let check = Checker(target: "vpcd-codec")
         let all = array(bytes)
         let first: VPCDFrame?
@@ -24,11 +25,16 @@ enum VPCDTarget {
         if let first {
             for cut in 0..<first.byteCount {
                 let prefix = try? VPCDCodec.decodeFrame(bytes.extracting(0..<cut))
-                try check.expect(prefix == .some(nil), "the \(cut)-byte prefix of a \(first.byteCount)-byte frame decodes as \(String(describing: prefix))")
+                try check.expect(
+                    prefix == .some(nil),
+                    "the \(cut)-byte prefix of a \(first.byteCount)-byte frame decodes as \(String(describing: prefix))"
+                )
             }
         }
         guard let frames = try? VPCDCodec.decodeStream(bytes) else { return }
-        try check.expect(frames.first == first, "decodeStream's first frame \(String(describing: frames.first)) vs \(String(describing: first))")
+        try check.expect(
+            frames.first == first,
+            "decodeStream's first frame \(String(describing: frames.first)) vs \(String(describing: first))")
         var encoded: [UInt8] = []
         for frame in frames {
             let payload = Array(all[frame.payload])

@@ -256,9 +256,10 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 roundTrips: UInt16(truncatingIfNeeded: max(counts.roundTrips, 1))))
         if let transportError { throw IterationFailure(transportError, step: step.label) }
         if let limit = exchangeTimeoutNanoseconds, end &- start > limit {
+            let took = Self.milliseconds(end &- start)
             throw IterationFailure(
                 .timeout, step: step.label,
-                "the card answered after \(Self.milliseconds(end &- start)) ms, past the \(Self.milliseconds(limit)) ms timeout")
+                "the card answered after \(took) ms, past the \(Self.milliseconds(limit)) ms timeout")
         }
         return StatusWord(rawValue: sw)
     }

@@ -109,7 +109,8 @@ struct HostileAnswers: Sendable {
             case .oneByteStatus:
                 response.append(answer[answer.count - 2])
             case .signatureLength(let length) where command.count >= 4 && command[1] == 0x2A:
-                Self.appendFilled(answer.extracting(first: dataCount), count: min(length, response.freeCapacity - 2), into: &response)
+                Self.appendFilled(
+                    answer.extracting(first: dataCount), count: min(length, response.freeCapacity - 2), into: &response)
                 response.append(.success)
             default:
                 continue

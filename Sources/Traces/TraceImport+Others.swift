@@ -24,7 +24,8 @@ extension TraceImport {
                 if line.hasPrefix("# ATR:") {
                     let atr = try decodeHex(line.dropFirst(6).trimmingWhitespace(), line: number, what: "ATR")
                     guard atr.count <= 33 else {
-                        throw TraceError(.importFormat, line: number, "the ATR has \(atr.count) bytes; an ATR has at most 33")
+                        throw TraceError(
+                            .importFormat, line: number, "the ATR has \(atr.count) bytes; an ATR has at most 33")
                     }
                     trace.header.atr = atr
                 } else if line.hasPrefix("# PROTOCOL:") {

@@ -85,7 +85,8 @@ extension TraceImport {
                 // trace the loader refuses.
                 let offset = call.entry >= start ? call.entry - start : 0
                 guard offset <= UInt64(TraceLimits.maximumTimeNanoseconds) / 1000 else {
-                    throw TraceError(.outOfRange, line: number, "\(call.function) starts \(offset) µs after the first call")
+                    throw TraceError(
+                        .outOfRange, line: number, "\(call.function) starts \(offset) µs after the first call")
                 }
                 let elapsed = exit >= call.entry ? exit - call.entry : 0
                 guard elapsed <= UInt64(TraceLimits.maximumDurationNanoseconds) / 1000 else {

@@ -12,7 +12,9 @@ struct GetResponseTests {
         #expect(outcome.error == nil)
         #expect(outcome.answer == "01020304050607089000")
         #expect(transport.channel.sentHex == ["80CA000200", "00C0000004", "00C0000002"])
-        #expect(outcome.counts.roundTrips == 3 && outcome.counts.getResponses == 2 && outcome.counts.wrongLengthResends == 0)
+        #expect(
+            outcome.counts.roundTrips == 3 && outcome.counts.getResponses == 2 && outcome.counts.wrongLengthResends == 0
+        )
     }
 
     @Test("61 00 asks for 256 bytes (Le 00)")
@@ -56,9 +58,10 @@ struct GetResponseTests {
     func defaultCapFitsLargestAnswer() {
         #expect(ISO7816Transport<ScriptChannel>.defaultMaximumGetResponses == 512)
         let piece = [UInt8](repeating: 0x5A, count: 256)
-        var transport = ISO7816Transport(ScriptChannel { _, index in
-            index == 0 ? [0x61, 0x00] : piece + (index < 256 ? [0x61, 0x00] : [0x90, 0x00])
-        })
+        var transport = ISO7816Transport(
+            ScriptChannel { _, index in
+                index == 0 ? [0x61, 0x00] : piece + (index < 256 ? [0x61, 0x00] : [0x90, 0x00])
+            })
         var response = APDUBuffer()
         let command: [UInt8] = [0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]  // extended Le 65536
         let counts = try? transport.transmit(command.span, into: &response)

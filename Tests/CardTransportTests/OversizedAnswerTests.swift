@@ -69,7 +69,8 @@ struct OversizedAnswerTests {
     @Test("one answer with more than 65,536 data bytes is a protocol violation")
     func singleAnswerTooLong() {
         let count = APDUBuffer.extendedCapacity - 2  // as much as a PC/SC receive buffer holds
-        var transport = ISO7816Transport(ScriptChannel { _, _ in [UInt8](repeating: 0x5A, count: count) + [0x90, 0x00] })
+        var transport = ISO7816Transport(
+            ScriptChannel { _, _ in [UInt8](repeating: 0x5A, count: count) + [0x90, 0x00] })
         let outcome = transport.send("00A4040C02 3F00")
         #expect(outcome.error?.kind == .protocolViolation)
         #expect(outcome.error?.message.contains("more than the 65536 an APDU can carry") == true)
@@ -79,7 +80,8 @@ struct OversizedAnswerTests {
     func chainTooLong() {
         let head = [UInt8](repeating: 0x5A, count: 65_400)
         let piece = [UInt8](repeating: 0xA5, count: 256)
-        var transport = ISO7816Transport(ScriptChannel { _, index in index == 0 ? head + [0x61, 0x00] : piece + [0x61, 0x00] })
+        var transport = ISO7816Transport(
+            ScriptChannel { _, index in index == 0 ? head + [0x61, 0x00] : piece + [0x61, 0x00] })
         let outcome = transport.send("00A4040C02 3F00")
         #expect(outcome.error?.kind == .protocolViolation)
         #expect(outcome.error?.message.contains("more than the 65536 an APDU can carry") == true)
@@ -107,6 +109,8 @@ struct OversizedAnswerTests {
         _ = transport.send("80CA000100")
         _ = transport.send("00B0000000")
         _ = transport.send("00A4040C02 3F00")
-        #expect(transport.totals.roundTrips == 5 && transport.totals.getResponses == 1 && transport.totals.wrongLengthResends == 1)
+        #expect(
+            transport.totals.roundTrips == 5 && transport.totals.getResponses == 1
+                && transport.totals.wrongLengthResends == 1)
     }
 }

@@ -43,10 +43,14 @@ struct WrongLengthTests {
         let outcome = transport.send("80CA000300")
         #expect(outcome.answer == "11223344556677889000")
         #expect(transport.channel.sentHex == ["80CA000300", "80CA000305", "00C0000003"])
-        #expect(outcome.counts.roundTrips == 3 && outcome.counts.wrongLengthResends == 1 && outcome.counts.getResponses == 1)
+        #expect(
+            outcome.counts.roundTrips == 3 && outcome.counts.wrongLengthResends == 1 && outcome.counts.getResponses == 1
+        )
     }
 
-    @Test("6CXX to bytes that are not a command cannot be resent: a protocol violation", arguments: ["00B0", "00B00000 05 0102"])
+    @Test(
+        "6CXX to bytes that are not a command cannot be resent: a protocol violation",
+        arguments: ["00B0", "00B00000 05 0102"])
     func malformedCommandRefused(command: String) {
         var transport = ISO7816Transport(ScriptChannel(answers: ["6C04"]))
         let outcome = transport.send(command)

@@ -14,7 +14,9 @@ struct CorpusReplayTests {
     static func files(_ kind: String, _ target: String) -> [URL] {
         let folder = fuzz.appendingPathComponent(kind).appendingPathComponent(target)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted().map { folder.appendingPathComponent($0) }
+        return names.filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted().map {
+            folder.appendingPathComponent($0)
+        }
     }
 
     @Test("every target has seeds", arguments: FuzzTarget.all.map(\.name))
@@ -38,7 +40,8 @@ struct CorpusReplayTests {
         let names = Set(FuzzTarget.all.map(\.name))
         for kind in ["Corpus", "Regressions"] {
             let folder = Self.fuzz.appendingPathComponent(kind)
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !entry.hasPrefix(".") {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            where !entry.hasPrefix(".") {
                 #expect(names.contains(entry) || entry == "README.md", "Fuzz/\(kind)/\(entry) names no target")
             }
         }

@@ -52,7 +52,9 @@ struct HostileCardTests {
         #expect(failure.message.contains("more than READ BINARY can address with header 4, chunks exact"))
     }
 
-    @Test("a certificate nested 10,000 deep, read whole with one extended READ BINARY, fails the DER check at the depth limit")
+    @Test(
+        "a certificate nested 10,000 deep, read whole with one extended READ BINARY, fails the DER check at the depth limit"
+    )
     func deepCertificateExtended() throws {
         var engine = try makeEngine(
             .visual, strategy: ReadStrategy(chunking: .extended), card: .contact, faults: [.deepCertificate], pin: nil)
@@ -71,7 +73,9 @@ struct HostileCardTests {
         let checked = engine.checkResults()
         let failure = try #require(checked)
         #expect(failure.cause == .checkFailed && failure.step == "COMPUTE DIGITAL SIGNATURE")
-        #expect(failure.message.contains("the signature is 255 bytes; the certificate's 2048-bit key makes 256-byte signatures"))
+        #expect(
+            failure.message.contains(
+                "the signature is 255 bytes; the certificate's 2048-bit key makes 256-byte signatures"))
     }
 
     @Test("a signature longer than Le 256 is a protocol violation at the sign step")

@@ -20,7 +20,9 @@ struct HostileFaultTests {
     }
 
     /// Runs `respond` into a buffer of `capacity` bytes, as the server would.
-    static func send(_ card: inout Card, _ command: [UInt8], capacity: Int = vpcdCapacity) -> (action: CardAction, bytes: [UInt8]) {
+    static func send(_ card: inout Card, _ command: [UInt8], capacity: Int = vpcdCapacity) -> (
+        action: CardAction, bytes: [UInt8]
+    ) {
         var buffer = [UInt8](repeating: 0, count: capacity)
         var action = CardAction.respond
         let produced = buffer.withUnsafeMutableBufferPointer { raw in
@@ -38,14 +40,18 @@ struct HostileFaultTests {
         let forms: [(String, CardFault)] = [
             ("long-answer", .longAnswer), ("huge-answer", .hugeAnswer), ("endless-61xx", .endless61XX),
             ("wrong-le-loop", .wrongLeLoop), ("empty-answer", .emptyAnswer), ("one-byte-sw", .oneByteStatus),
-            ("lying-atr", .lyingATR), ("deep-certificate", .deepCertificate), ("signature-length:0", .signatureLength(0)),
+            ("lying-atr", .lyingATR), ("deep-certificate", .deepCertificate),
+            ("signature-length:0", .signatureLength(0)),
             ("signature-length:65533", .signatureLength(65_533)), ("late:1500", .late(milliseconds: 1500)),
         ]
         for (text, fault) in forms {
             #expect(try CardFault(parsing: text) == fault)
             #expect(fault.description == text)
         }
-        for text in ["long-answer:1", "signature-length", "signature-length:-1", "signature-length:65534", "late", "late:0", "late:x"] {
+        for text in [
+            "long-answer:1", "signature-length", "signature-length:-1", "signature-length:65534", "late", "late:0",
+            "late:x",
+        ] {
             #expect(throws: FaultParseError.self, "\(text)") { try CardFault(parsing: text) }
         }
         for name in CardFault.names { #expect(name.count > 2) }
@@ -138,14 +144,18 @@ struct HostileFaultTests {
 
     @Test("signature-length:N: the signature step answers N bytes, capped by the buffer")
     func signatureLength() throws {
-        for (length, capacity) in [(0, Self.vpcdCapacity), (255, Self.vpcdCapacity), (65_533, Self.vpcdCapacity), (65_533, 65_548)] {
+        for (length, capacity) in [
+            (0, Self.vpcdCapacity), (255, Self.vpcdCapacity), (65_533, Self.vpcdCapacity), (65_533, 65_548),
+        ] {
             var card = FaultyCard(try freshCard(), faults: [.signatureLength(length)])
             _ = Self.send(&card, Command.selectApplication(Command.jpkiAID))
             _ = Self.send(&card, Command.selectFile(0x0018))
             _ = Self.send(&card, Command.verify("1234"))
             _ = Self.send(&card, Command.selectFile(0x0017))
             let digestInfo = [UInt8](repeating: 0x11, count: 51)
-            let answer = Self.send(&card, Command.build(cla: 0x80, ins: 0x2A, p1: 0x00, p2: 0x80, data: digestInfo, le: 256), capacity: capacity)
+            let answer = Self.send(
+                &card, Command.build(cla: 0x80, ins: 0x2A, p1: 0x00, p2: 0x80, data: digestInfo, le: 256),
+                capacity: capacity)
             #expect(answer.bytes.count == length + 2, "\(length)")
             #expect(answer.bytes.suffix(2) == [0x90, 0x00])
         }
@@ -154,15 +164,22 @@ struct HostileFaultTests {
     @Test("every hostile answer fits a vpcd frame: 10,000 random commands, no trap, never over 65,535 bytes")
     func boundedAnswers() throws {
         var generator = SplitMix(seed: 14)
-        let faults: [CardFault] = [.longAnswer, .hugeAnswer, .endless61XX, .wrongLeLoop, .emptyAnswer, .oneByteStatus, .deepCertificate, .signatureLength(65_533)]
+        let faults: [CardFault] = [
+            .longAnswer, .hugeAnswer, .endless61XX, .wrongLeLoop, .emptyAnswer, .oneByteStatus, .deepCertificate,
+            .signatureLength(65_533),
+        ]
         for fault in faults {
             var card = try Self.card([fault], profile: .contact)
             for _ in 0..<1_250 {
                 let command: [UInt8]
                 switch generator.next() % 4 {
-                case 0: command = Command.readBinary(offset: Int(generator.next() % 0x7FFF), le: Int(generator.next() % 256) + 1)
+                case 0:
+                    command = Command.readBinary(
+                        offset: Int(generator.next() % 0x7FFF), le: Int(generator.next() % 256) + 1)
                 case 1: command = Self.getResponse
-                case 2: command = Command.build(ins: 0xB0, p1: 0, p2: 0, le: Int(generator.next() % 65_536) + 1, extended: true)
+                case 2:
+                    command = Command.build(
+                        ins: 0xB0, p1: 0, p2: 0, le: Int(generator.next() % 65_536) + 1, extended: true)
                 default: command = Command.selectFile(0x000A)
                 }
                 let answer = Self.send(&card, command)

@@ -39,13 +39,17 @@ struct ImportFindingsTests {
         let long = #expect(throws: TraceError.self) { try TraceImport.pcscSpy(log(entry: "1", exit: "1099511627775")) }
         #expect(long?.code == .outOfRange && long?.line == 7)
         // A call 2^40 seconds after the first: its time did not fit either.
-        let late = #expect(throws: TraceError.self) { try TraceImport.pcscSpy(log(entry: "1", exit: "1", second: "1099511627775")) }
+        let late = #expect(throws: TraceError.self) {
+            try TraceImport.pcscSpy(log(entry: "1", exit: "1", second: "1099511627775"))
+        }
         #expect(late?.code == .outOfRange && late?.line == 14)
     }
 
     @Test("an apdu4j timing comment of 19 digits is refused at its line instead of overflowing into nanoseconds")
     func apdu4jHugeDuration() throws {
-        let error = #expect(throws: TraceError.self) { try TraceImport.apdu4j("00A4040C\n# 1209999999999999ms\n9000\n") }
+        let error = #expect(throws: TraceError.self) {
+            try TraceImport.apdu4j("00A4040C\n# 1209999999999999ms\n9000\n")
+        }
         #expect(error?.code == .outOfRange && error?.line == 2)
         let hour = try TraceImport.apdu4j("00A4040C\n# 3600000ms\n9000\n")
         #expect(try Self.reloads(hour).events[0].duration == 3_600_000_000_000)

@@ -100,7 +100,7 @@ struct ReplayTests {
         #expect(throws: TransportError.self) { try channel.transmitRaw(select.span, into: &response) }
     }
 
-    @Test("lenient replay answers a recorded command shorter than a header when it is sent byte for byte (fuzz finding)")
+    @Test("lenient replay answers a recorded command shorter than a header when sent byte for byte (fuzz finding)")
     func lenientShortCommand() throws {
         var writer = TraceWriter(header: testHeader())
         try writer.transmit(time: 0, duration: 1, command: bytes("00").span, response: bytes("6D00").span)

@@ -108,8 +108,8 @@ struct APDUCommand: ParsableCommand {
                     }
                     if let le = view.expectedLength { print("Le \(le)") }
                 }
-            } catch let error as APDUError {
-                throw fail(error.description, status: ExitStatus.badInput)
+            } catch {
+                throw fail("\(error)", status: ExitStatus.badInput)
             }
         }
     }
