@@ -57,6 +57,7 @@ let package = Package(
         .library(name: "ComparisonSimulation", targets: ["ComparisonSimulation"]),
         .library(name: "History", targets: ["History"]),
         .library(name: "Report", targets: ["Report"]),
+        .executable(name: "readerbench-fuzz", targets: ["ReaderBenchFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -154,6 +155,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: - Fuzzing (Fuzz/README.md): the harnesses, and the libFuzzer driver scripts/fuzz builds
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["APDU", "BERTLV", "CardIdentity", "CardTransport", "HexCoding", "Results", "Traces", "VPCD"]),
+        .executableTarget(name: "ReaderBenchFuzz", dependencies: ["FuzzTargets"]),
+
         // MARK: - Tests (one target per module, named for the module)
         // What tests that need the real PC/SC rig share: the READERBENCH_RIG convention, scriptor.
         .target(name: "RigSupport", dependencies: ["VPCD"], path: "Tests/RigSupport"),
@@ -221,6 +228,7 @@ let package = Package(
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
     ]
 )
 
