@@ -92,20 +92,29 @@ let package = Package(
         .target(name: "VPCD", dependencies: ["CardTransport", "HexCoding", "Measurement"]),
         .target(name: "CardCrypto", dependencies: ["COpenSSL"]),
         .target(name: "CardLayout", dependencies: ["APDU", "HexCoding"]),
-        .target(name: "SimulatedCard", dependencies: ["APDU", "CardLayout", "CardTransport", "CardCrypto"], exclude: ["Identity"]),
+        .target(
+            name: "SimulatedCard", dependencies: ["APDU", "CardLayout", "CardTransport", "CardCrypto"],
+            exclude: ["Identity"]),
 
         // MARK: - Measurement
         .target(name: "Measurement", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "CardTiming", dependencies: ["Measurement"], resources: [.copy("Profiles")]),
 
         // MARK: - The simulator: the card model, timing and faults served through vpcd or in-process
-        .target(name: "Simulator", dependencies: ["SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU", "Traces"]),
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "SimulatedCard", "CardTiming", "CardTransport", "VPCD", "Measurement", "HexCoding", "APDU", "Traces",
+            ]),
 
         // MARK: - The read path and its results
         .target(name: "RunModel"),
         .target(
             name: "ReadPath",
-            dependencies: ["APDU", "BERTLV", "CardLayout", "CardTransport", "CardCrypto", "Measurement", "RunModel"]),
+            dependencies: [
+                "APDU", "BERTLV", "CardIdentity", "CardLayout", "CardTransport", "CardCrypto", "Measurement",
+                "RunModel",
+            ]),
         .target(name: "Results", dependencies: ["Measurement", "CardIdentity", "RunModel"]),
         .target(name: "Traces", dependencies: ["APDU", "HexCoding", "CardTransport", "Measurement"]),
 
@@ -122,13 +131,17 @@ let package = Package(
             name: "RunEngine",
             dependencies: [
                 "RunModel", "ReadPath", "Results", "Measurement", "CardTransport", "CardIdentity", "CardCrypto", "PCSC",
-                "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog", "USBDevices",
+                "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog",
+                "USBDevices",
                 "CCID", .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
         // MARK: - Every run kept (SQLite through GRDB), and the procurement report (pure rendering)
         .target(
             name: "History",
-            dependencies: ["Results", "RunModel", "Measurement", "CardIdentity", "CardCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Results", "RunModel", "Measurement", "CardIdentity", "CardCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(name: "Report", dependencies: ["Results", "RunModel", "Measurement", "CardIdentity"]),
 
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
@@ -176,15 +189,21 @@ let package = Package(
         .testTarget(name: "CardIdentityTests", dependencies: ["CardIdentity", "HexCoding"]),
         .testTarget(name: "CardLayoutTests", dependencies: ["CardLayout", "APDU", "HexCoding"]),
         .testTarget(name: "CardTransportTests", dependencies: ["CardTransport", "APDU", "HexCoding"]),
-        .testTarget(name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD", "RigSupport"]),
+        .testTarget(
+            name: "PCSCTests", dependencies: ["PCSC", "APDU", "HexCoding", "CardTransport", "VPCD", "RigSupport"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(
             name: "ReadPathTests",
-            dependencies: ["ReadPath", "RunModel", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "CardLayout", "Measurement"]),
+            dependencies: [
+                "ReadPath", "RunModel", "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU",
+                "CardLayout", "Measurement",
+            ]),
         .testTarget(
-            name: "TracesTests", dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
+            name: "TracesTests",
+            dependencies: ["Traces", "APDU", "HexCoding", "CardTransport", "Measurement", "RigSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "RunModel", "CardIdentity"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Results", "RigSupport", "Measurement", "RunModel", "CardIdentity"]),
         .testTarget(
             name: "RunEngineTests",
             dependencies: [
@@ -195,19 +214,29 @@ let package = Package(
             name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity", "RunModel"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CardTimingTests", dependencies: ["CardTiming", "Measurement"]),
-        .testTarget(name: "SimulatedCardTests", dependencies: ["SimulatedCard", "CardLayout", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV", "PCSC", "Measurement", "RigSupport"]),
+        .testTarget(
+            name: "SimulatedCardTests",
+            dependencies: ["SimulatedCard", "CardLayout", "CardTransport", "APDU", "HexCoding", "CardCrypto", "BERTLV"]),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto",
+                "BERTLV", "PCSC", "Measurement", "RigSupport",
+            ]),
         .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
-        .testTarget(name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CardCryptoTests", dependencies: ["CardCrypto", "HexCoding"], resources: [.copy("Fixtures")]),
         // The CCID driver project's 697 reader descriptor dumps (facts, with SOURCE.md), and the code
         // that turns a dump's fields back into descriptor bytes; shared by the reader test targets.
         .target(
-            name: "CCIDFixtures", dependencies: ["CCID", "CardIdentity"], path: "Tests/CCIDFixtures", exclude: ["README.md"],
+            name: "CCIDFixtures", dependencies: ["CCID", "CardIdentity"], path: "Tests/CCIDFixtures",
+            exclude: ["README.md"],
             resources: [.copy("ccid-readers")]),
         .testTarget(name: "CCIDTests", dependencies: ["CCID", "CCIDFixtures"]),
         .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices", "CCID", "CLibUSB", "CCIDFixtures"]),
         .testTarget(
-            name: "ReaderMatchingTests", dependencies: ["ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
+            name: "ReaderMatchingTests",
+            dependencies: ["ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
         .testTarget(
             name: "ReaderDoctorTests",
             dependencies: ["ReaderDoctor", "ReaderMatching", "CCID", "CardIdentity", "ReaderCatalog", "CCIDFixtures"]),
@@ -219,11 +248,13 @@ let package = Package(
             name: "RunComparisonTests", dependencies: ["RunComparison", "Comparison", "Results", "RunModel"],
             resources: [.copy("Fixtures")]),
         // The statistical promises, simulated: A/A false alarms, power, coverage.
-        .testTarget(name: "ComparisonSimulationTests", dependencies: ["ComparisonSimulation", "Comparison", "RunComparison"]),
+        .testTarget(
+            name: "ComparisonSimulationTests", dependencies: ["ComparisonSimulation", "Comparison", "RunComparison"]),
         .testTarget(
             name: "HistoryTests",
             dependencies: [
-                "History", "Results", "RunModel", "Measurement", "CardIdentity", .product(name: "GRDB", package: "GRDB.swift"),
+                "History", "Results", "RunModel", "Measurement", "CardIdentity",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],

@@ -97,7 +97,9 @@ public enum Calibrator {
             notes.append("in-process: no PC/SC stack and no reader; these are the harness's own figures")
         case .reader(let name):
             let open = { () throws(TransportError) -> PCSCReaderChannel in
-                do throws(PCSCError) { return try PCSCReaderChannel(readerName: name) } catch { throw error.transportError }
+                do throws(PCSCError) { return try PCSCReaderChannel(readerName: name) } catch {
+                    throw error.transportError
+                }
             }
             var quiet = options
             quiet.delays = []
@@ -121,7 +123,8 @@ public enum Calibrator {
     public static func clockOnly(stack: String, note: String) -> HostCalibration {
         HostCalibration(
             measuredAt: ISO8601DateFormatter().string(from: Date()), origin: .runStart, stack: stack,
-            clock: ClockProbe.measure(readings: 50_000), instrumentationNanosecondsPerAPDU: InstrumentationCost.measure(),
+            clock: ClockProbe.measure(readings: 50_000),
+            instrumentationNanosecondsPerAPDU: InstrumentationCost.measure(),
             notes: [note])
     }
 
@@ -210,7 +213,9 @@ public enum Calibrator {
         var figures = StackFigures()
         var channel: Channel
         do { channel = try open() } catch { throw CalibrationError("cannot open the calibration card: \(error)") }
-        do { try channel.connect() } catch { throw CalibrationError("cannot connect to the calibration card: \(error)") }
+        do { try channel.connect() } catch {
+            throw CalibrationError("cannot connect to the calibration card: \(error)")
+        }
         progress("round-trip floor (\(options.floorExchanges) exchanges)")
         timing?.set(delay: 0)
         let floor = try roundTrips(&channel, count: options.floorExchanges)
@@ -299,9 +304,12 @@ public enum Calibrator {
         let sorted = samples.sorted()
         let measured = Distribution(samples: sorted)
         let signed = sorted.map { Int64(bitPattern: $0) - Int64(injected) }
-        func rank(_ p: Double) -> Int64 { signed[min(signed.count - 1, max(0, Int((p * Double(signed.count)).rounded(.up)) - 1))] }
+        func rank(_ p: Double) -> Int64 {
+            signed[min(signed.count - 1, max(0, Int((p * Double(signed.count)).rounded(.up)) - 1))]
+        }
         return DelayOverhead(
-            injectedNanoseconds: injected, count: samples.count, measuredP50: measured?.p50 ?? 0, overheadP50: rank(0.5),
+            injectedNanoseconds: injected, count: samples.count, measuredP50: measured?.p50 ?? 0,
+            overheadP50: rank(0.5),
             overheadP99: rank(0.99))
     }
 
@@ -329,7 +337,9 @@ public enum Calibrator {
             guard round >= 3 else { continue }
             let phases = engine.recorder.phases
             totals.append((phases.last?.endNanoseconds ?? 0) &- (phases.first?.startNanoseconds ?? 0))
-            for apdu in engine.recorder.apdus { kinds[labels[Int(apdu.kind)], default: []].append(apdu.durationNanoseconds) }
+            for apdu in engine.recorder.apdus {
+                kinds[labels[Int(apdu.kind)], default: []].append(apdu.durationNanoseconds)
+            }
         }
         return (totals, kinds)
     }
@@ -340,7 +350,8 @@ public enum Calibrator {
         func series(_ name: String, _ a: [UInt64], _ b: [UInt64]) -> AANoise.Series? {
             guard let x = Distribution(samples: a), let y = Distribution(samples: b) else { return nil }
             func ratio(_ p: UInt64, _ q: UInt64) -> Double { Double(q) / Double(max(p, 1)) - 1 }
-            return AANoise.Series(name: name, p50: ratio(x.p50, y.p50), p90: ratio(x.p90, y.p90), p99: ratio(x.p99, y.p99))
+            return AANoise.Series(
+                name: name, p50: ratio(x.p50, y.p50), p90: ratio(x.p90, y.p90), p99: ratio(x.p99, y.p99))
         }
         var result = [series("check total", first.totals, second.totals)].compactMap { $0 }
         for name in APDUKind.allCases.map(\.label) {

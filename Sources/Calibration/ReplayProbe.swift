@@ -30,7 +30,8 @@ enum ReplayProbe {
             guard let recorded = median(plain.recorded[label]), let replayed = median(plain.replayed[label]),
                 let again = median(compensated.replayed[label])
             else { continue }
-            kinds.append(ReplayFidelity.Kind(kind: label, recordedP50: recorded, replayedP50: replayed, compensatedP50: again))
+            kinds.append(
+                ReplayFidelity.Kind(kind: label, recordedP50: recorded, replayedP50: replayed, compensatedP50: again))
         }
         return ReplayFidelity(trace: path, compensationNanoseconds: compensation, kinds: kinds)
     }

@@ -21,14 +21,16 @@ public enum TimingProfiles {
     /// A built-in profile by name, or a profile file by path.
     public static func named(_ nameOrPath: String) throws(LoadError) -> TimingProfile {
         if nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") {
-            do { return try load(URL(fileURLWithPath: nameOrPath)) } catch let error as LoadError { throw error } catch {
+            do { return try load(URL(fileURLWithPath: nameOrPath)) } catch let error as LoadError { throw error } catch
+            {
                 throw LoadError(description: "cannot read timing profile \(nameOrPath): \(error.localizedDescription)")
             }
         }
         let all = builtIn()
         if let profile = all.first(where: { $0.name == nameOrPath }) { return profile }
         throw LoadError(
-            description: "no timing profile named '\(nameOrPath)'; built in: \(all.map(\.name).joined(separator: ", "))")
+            description: "no timing profile named '\(nameOrPath)'; built in: \(all.map(\.name).joined(separator: ", "))"
+        )
     }
 
     /// Reads and checks one profile file.

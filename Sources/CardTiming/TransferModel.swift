@@ -73,7 +73,8 @@ public struct TransferModel: Codable, Sendable, Hashable {
         let responseBlocks = blocks(responseCount)
         // Every block after the first in either direction is acknowledged by a 3-byte R-block.
         let acknowledgements = (commandBlocks - 1) + (responseBlocks - 1)
-        let bytesOnLink = commandCount + responseCount
+        let bytesOnLink =
+            commandCount + responseCount
             + (commandBlocks + responseBlocks) * blockOverheadBytes + acknowledgements * 3
         let blocksTotal = commandBlocks + responseBlocks + acknowledgements
         let seconds = Double(bytesOnLink) * bitsPerCharacter / bitsPerSecond

@@ -97,7 +97,8 @@ public struct ISO7816Transport<Channel: CardChannel & ~Copyable>: ~Copyable {
         if let exactLe = sw.exactExpectedLength {
             let parsed: CommandView
             do { parsed = try CommandView(command) } catch {
-                throw TransportError(.protocolViolation, "the card answered \(sw) to a command that cannot be re-encoded: \(error)")
+                throw TransportError(
+                    .protocolViolation, "the card answered \(sw) to a command that cannot be re-encoded: \(error)")
             }
             do {
                 try followUp.encode(parsed.header, data: parsed.data, expectedLength: exactLe, form: .automatic)

@@ -116,7 +116,9 @@ public enum HexError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidCharacter(let offset, let character):
-            let shown = (0x21...0x7E).contains(character) ? "'\(Character(Unicode.Scalar(character)))'" : "byte 0x\(Hex.encode([character]))"
+            let shown =
+                (0x21...0x7E).contains(character)
+                ? "'\(Character(Unicode.Scalar(character)))'" : "byte 0x\(Hex.encode([character]))"
             return "invalid hex character \(shown) at offset \(offset)"
         case .oddDigitCount(let offset):
             return "odd number of hex digits: the digit at offset \(offset) has no partner"

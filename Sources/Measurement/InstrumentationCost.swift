@@ -29,7 +29,8 @@ public enum InstrumentationCost {
         let end = MonotonicClock.now()
         recorder.record(
             APDUSample(
-                step: UInt16(truncatingIfNeeded: index), kind: 1, phase: 1, startNanoseconds: start, endNanoseconds: end,
+                step: UInt16(truncatingIfNeeded: index), kind: 1, phase: 1, startNanoseconds: start,
+                endNanoseconds: end,
                 statusWord: 0x9000, roundTrips: 1))
     }
 }

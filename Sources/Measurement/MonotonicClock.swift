@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Nanoseconds from `CLOCK_MONOTONIC`: never steps back, unaffected by NTP adjustments of the

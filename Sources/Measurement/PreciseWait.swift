@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Waits until a monotonic deadline, precisely: the simulator's card-side delays are what the

@@ -106,7 +106,9 @@ public struct PCSCCard: ~Copyable {
         if Self.isAbsentAttribute(result) { return nil }
         try check(result, "SCardGetAttrib")
         var value = [UInt8](repeating: 0, count: Int(length))
-        result = value.withUnsafeMutableBufferPointer { SCardGetAttrib(handle, attribute.rawValue, $0.baseAddress, &length) }
+        result = value.withUnsafeMutableBufferPointer {
+            SCardGetAttrib(handle, attribute.rawValue, $0.baseAddress, &length)
+        }
         if Self.isAbsentAttribute(result) { return nil }
         try check(result, "SCardGetAttrib")
         return Array(value.prefix(Int(length)))

@@ -18,7 +18,9 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
     public var name: String { Self.known[UInt32(truncatingIfNeeded: code)]?.name ?? "unknown PC/SC error" }
 
     /// What went wrong, worded for the person at the reader.
-    public var message: String { Self.known[UInt32(truncatingIfNeeded: code)]?.message ?? "pcsc-lite returned an unknown error" }
+    public var message: String {
+        Self.known[UInt32(truncatingIfNeeded: code)]?.message ?? "pcsc-lite returned an unknown error"
+    }
 
     /// `0x80100069`.
     public var hexCode: String {
@@ -37,7 +39,8 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
         case UInt32(truncatingIfNeeded: SCARD_E_NO_SMARTCARD), UInt32(truncatingIfNeeded: SCARD_W_UNPOWERED_CARD):
             return .noCard
         case UInt32(truncatingIfNeeded: SCARD_E_READER_UNAVAILABLE), UInt32(truncatingIfNeeded: SCARD_E_UNKNOWN_READER),
-            UInt32(truncatingIfNeeded: SCARD_E_NO_READERS_AVAILABLE), UInt32(truncatingIfNeeded: SCARD_E_INVALID_HANDLE):
+            UInt32(truncatingIfNeeded: SCARD_E_NO_READERS_AVAILABLE),
+            UInt32(truncatingIfNeeded: SCARD_E_INVALID_HANDLE):
             return .readerUnavailable
         case UInt32(truncatingIfNeeded: SCARD_E_NO_SERVICE), UInt32(truncatingIfNeeded: SCARD_E_SERVICE_STOPPED),
             UInt32(truncatingIfNeeded: SCARD_F_COMM_ERROR):
@@ -65,34 +68,49 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
             entry(SCARD_S_SUCCESS, "SCARD_S_SUCCESS", "success"),
             entry(SCARD_F_INTERNAL_ERROR, "SCARD_F_INTERNAL_ERROR", "internal error in pcsc-lite"),
             entry(SCARD_E_CANCELLED, "SCARD_E_CANCELLED", "the wait was cancelled"),
-            entry(SCARD_E_INVALID_HANDLE, "SCARD_E_INVALID_HANDLE",
-                  "the connection to the card is no longer valid (reader removed or pcscd restarted)"),
-            entry(SCARD_E_INVALID_PARAMETER, "SCARD_E_INVALID_PARAMETER", "an invalid parameter was passed to pcsc-lite"),
+            entry(
+                SCARD_E_INVALID_HANDLE, "SCARD_E_INVALID_HANDLE",
+                "the connection to the card is no longer valid (reader removed or pcscd restarted)"),
+            entry(
+                SCARD_E_INVALID_PARAMETER, "SCARD_E_INVALID_PARAMETER", "an invalid parameter was passed to pcsc-lite"),
             entry(SCARD_E_NO_MEMORY, "SCARD_E_NO_MEMORY", "pcsc-lite ran out of memory"),
-            entry(SCARD_E_INSUFFICIENT_BUFFER, "SCARD_E_INSUFFICIENT_BUFFER",
-                  "the answer does not fit the buffer (the driver reported more data than expected)"),
-            entry(SCARD_E_UNKNOWN_READER, "SCARD_E_UNKNOWN_READER",
-                  "no reader with that name: list readers with `readerbench readers`"),
+            entry(
+                SCARD_E_INSUFFICIENT_BUFFER, "SCARD_E_INSUFFICIENT_BUFFER",
+                "the answer does not fit the buffer (the driver reported more data than expected)"),
+            entry(
+                SCARD_E_UNKNOWN_READER, "SCARD_E_UNKNOWN_READER",
+                "no reader with that name: list readers with `readerbench readers`"),
             entry(SCARD_E_TIMEOUT, "SCARD_E_TIMEOUT", "the wait timed out"),
-            entry(SCARD_E_SHARING_VIOLATION, "SCARD_E_SHARING_VIOLATION",
-                  "reader is in use by another application: close it (e.g. the マイナ資格確認アプリ or a browser plug-in) and retry"),
-            entry(SCARD_E_NO_SMARTCARD, "SCARD_E_NO_SMARTCARD", "no card in the reader: place the card on or in the reader"),
+            entry(
+                SCARD_E_SHARING_VIOLATION, "SCARD_E_SHARING_VIOLATION",
+                "reader is in use by another application: close it (e.g. the マイナ資格確認アプリ or a browser plug-in) and retry"
+            ),
+            entry(
+                SCARD_E_NO_SMARTCARD, "SCARD_E_NO_SMARTCARD",
+                "no card in the reader: place the card on or in the reader"),
             entry(SCARD_E_PROTO_MISMATCH, "SCARD_E_PROTO_MISMATCH", "the card does not support the requested protocol"),
             entry(SCARD_E_NOT_READY, "SCARD_E_NOT_READY", "the reader or card is not ready"),
-            entry(SCARD_F_COMM_ERROR, "SCARD_F_COMM_ERROR",
-                  "communication with pcscd failed: it stopped or restarted (check with scripts/virtual-reader status; "
-                      + "start it with scripts/virtual-reader start or systemctl start pcscd)"),
-            entry(SCARD_E_NOT_TRANSACTED, "SCARD_E_NOT_TRANSACTED",
-                  "the reader did not complete the exchange (card moved away or did not answer)"),
-            entry(SCARD_E_READER_UNAVAILABLE, "SCARD_E_READER_UNAVAILABLE",
-                  "the reader is unavailable: it was unplugged or its driver failed"),
-            entry(SCARD_E_NO_SERVICE, "SCARD_E_NO_SERVICE",
-                  "pcscd is not running: start it with scripts/virtual-reader start or systemctl start pcscd"),
-            entry(SCARD_E_SERVICE_STOPPED, "SCARD_E_SERVICE_STOPPED",
-                  "pcscd stopped: start it again with scripts/virtual-reader start or systemctl start pcscd"),
-            entry(SCARD_E_UNSUPPORTED_FEATURE, "SCARD_E_UNSUPPORTED_FEATURE", "the reader's driver does not support this"),
-            entry(SCARD_E_NO_READERS_AVAILABLE, "SCARD_E_NO_READERS_AVAILABLE",
-                  "no readers are connected: plug one in, or start the virtual reader with scripts/virtual-reader start"),
+            entry(
+                SCARD_F_COMM_ERROR, "SCARD_F_COMM_ERROR",
+                "communication with pcscd failed: it stopped or restarted (check with scripts/virtual-reader status; "
+                    + "start it with scripts/virtual-reader start or systemctl start pcscd)"),
+            entry(
+                SCARD_E_NOT_TRANSACTED, "SCARD_E_NOT_TRANSACTED",
+                "the reader did not complete the exchange (card moved away or did not answer)"),
+            entry(
+                SCARD_E_READER_UNAVAILABLE, "SCARD_E_READER_UNAVAILABLE",
+                "the reader is unavailable: it was unplugged or its driver failed"),
+            entry(
+                SCARD_E_NO_SERVICE, "SCARD_E_NO_SERVICE",
+                "pcscd is not running: start it with scripts/virtual-reader start or systemctl start pcscd"),
+            entry(
+                SCARD_E_SERVICE_STOPPED, "SCARD_E_SERVICE_STOPPED",
+                "pcscd stopped: start it again with scripts/virtual-reader start or systemctl start pcscd"),
+            entry(
+                SCARD_E_UNSUPPORTED_FEATURE, "SCARD_E_UNSUPPORTED_FEATURE", "the reader's driver does not support this"),
+            entry(
+                SCARD_E_NO_READERS_AVAILABLE, "SCARD_E_NO_READERS_AVAILABLE",
+                "no readers are connected: plug one in, or start the virtual reader with scripts/virtual-reader start"),
             entry(SCARD_W_UNRESPONSIVE_CARD, "SCARD_W_UNRESPONSIVE_CARD", "the card does not answer to reset"),
             entry(SCARD_W_UNPOWERED_CARD, "SCARD_W_UNPOWERED_CARD", "the card is not powered"),
             entry(SCARD_W_RESET_CARD, "SCARD_W_RESET_CARD", "the card was reset by another application"),
@@ -108,7 +126,8 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
             entry(SCARD_E_COMM_DATA_LOST, "SCARD_E_COMM_DATA_LOST", "data was lost in communication with the reader"),
             entry(SCARD_E_SERVER_TOO_BUSY, "SCARD_E_SERVER_TOO_BUSY", "pcscd is too busy"),
         ]
-        return Dictionary(entries.map { ($0.0, (name: $0.1.0, message: $0.1.1)) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(
+            entries.map { ($0.0, (name: $0.1.0, message: $0.1.1)) }, uniquingKeysWith: { first, _ in first })
     }()
 }
 

@@ -30,6 +30,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     /// still answers, so the next iteration may succeed. (A card that does not answer at all is
     /// the watchdog's to stop, since a transmit cannot be interrupted.)
     public var exchangeTimeoutNanoseconds: UInt64?
+    /// The card's ATR as read when the reader joined the run, for the result checks of
+    /// iterations that end disconnected (the channel then has no ATR to ask for).
+    public var answerToReset: [UInt8] = []
     /// The DigestInfo the sign step sends (set per iteration with ``setChallenge(digestInfo:)``).
     public private(set) var digestInfo: [UInt8] = []
 
@@ -91,7 +94,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         } catch {
             failure = IterationFailure(error, step: "connect")
         }
-        recorder.record(PhaseSample(phase: Phase.connect.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now()))
+        recorder.record(
+            PhaseSample(
+                phase: Phase.connect.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now()))
 
         if failure == nil {
             var current = scenario.steps.first?.phase ?? .select
@@ -100,7 +105,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 let step = scenario.steps[index]
                 if step.phase != current {
                     recorder.record(
-                        PhaseSample(phase: current.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now()))
+                        PhaseSample(
+                            phase: current.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now())
+                    )
                     current = step.phase
                     phaseStart = MonotonicClock.now()
                 }
@@ -115,7 +122,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                     break
                 }
             }
-            recorder.record(PhaseSample(phase: current.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now()))
+            recorder.record(
+                PhaseSample(phase: current.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now())
+            )
         }
 
         phaseStart = MonotonicClock.now()
@@ -125,7 +134,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 if failure == nil { failure = IterationFailure(error, step: "disconnect") }
             }
         }
-        recorder.record(PhaseSample(phase: Phase.disconnect.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now()))
+        recorder.record(
+            PhaseSample(
+                phase: Phase.disconnect.rawValue, startNanoseconds: phaseStart, endNanoseconds: MonotonicClock.now()))
         heartbeat?.idle()
         return failure
     }
@@ -150,7 +161,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             try checkRetryCounter(sw, role: role, step: step)
         case .verify(let role):
             guard let pin else {
-                throw IterationFailure(.checkFailed, step: step.label, "no \(role.label) was given", stopsRun: .pinStopped)
+                throw IterationFailure(
+                    .checkFailed, step: step.label, "no \(role.label) was given", stopsRun: .pinStopped)
             }
             try encode(APDUHeader(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80), data: pin.bytes, step: step)
             let sw = try exchange(step, index, .verify)
@@ -166,7 +178,6 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         }
     }
 
-
     /// Reads the selected EF's object: the header first to learn its length, then the rest as
     /// the strategy says.
     private mutating func readObject(_ step: Step, _ index: Int, mode: TLVMode) throws(IterationFailure) {
@@ -176,7 +187,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         Self.appendData(of: response, to: &objectBytes, limit: header)
         let total: Int
         do { total = try TLV.header(ofPrefix: objectBytes.span, mode: mode).totalLength } catch {
-            throw IterationFailure(.checkFailed, step: step.label, "the first \(objectBytes.count) bytes are not a TLV header: \(error)")
+            throw IterationFailure(
+                .checkFailed, step: step.label, "the first \(objectBytes.count) bytes are not a TLV header: \(error)")
         }
         // READ BINARY addresses offsets up to 32,767 (P1's top bit selects a short EF id), so
         // chunked reads stop there; one extended read after the header can return 65,536 bytes.
@@ -200,12 +212,14 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             case .exact: le = min(256, remaining)
             case .extended: le = remaining
             }
-            try encode(APDUHeader(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF)), le: le, step: step)
+            try encode(
+                APDUHeader(cla: 0x00, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF)), le: le, step: step)
             let sw = try exchange(step, index, .readChunk)
             guard sw.isSuccess || sw.rawValue == 0x6282 else { throw statusFailure(sw, step) }
             let received = response.count - 2
             guard received > 0 else {
-                throw IterationFailure(.statusWord, step: step.label, "READ BINARY at offset \(offset) returned no data (\(sw))")
+                throw IterationFailure(
+                    .statusWord, step: step.label, "READ BINARY at offset \(offset) returned no data (\(sw))")
             }
             Self.appendData(of: response, to: &objectBytes, limit: remaining)
             offset += received
@@ -238,7 +252,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
 
     /// The timed exchange: two clock reads around the transport, one sample appended.
     @inline(__always)
-    private mutating func exchange(_ step: Step, _ index: Int, _ kind: APDUKind) throws(IterationFailure) -> StatusWord {
+    private mutating func exchange(_ step: Step, _ index: Int, _ kind: APDUKind) throws(IterationFailure) -> StatusWord
+    {
         let start = MonotonicClock.now()
         heartbeat?.beat(startedAt: start, step: index)
         var counts = ExchangeCounts()
@@ -313,7 +328,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         guard let tries = sw.triesLeft else { throw statusFailure(sw, step) }
         if tries == 0 {
             throw IterationFailure(
-                .statusWord, step: step.label, "the \(role.label) is blocked (no tries left); ReaderBench will not touch it",
+                .statusWord, step: step.label,
+                "the \(role.label) is blocked (no tries left); ReaderBench will not touch it",
                 stopsRun: .pinStopped)
         }
         if tries < pinFloor {
@@ -336,7 +352,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 stopsRun: .pinStopped)
         }
         if sw == .referenceDataNotUsable || sw == .authenticationMethodBlocked {
-            throw IterationFailure(.statusWord, step: step.label, "the \(role.label) is blocked (\(sw))", stopsRun: .pinStopped)
+            throw IterationFailure(
+                .statusWord, step: step.label, "the \(role.label) is blocked (\(sw))", stopsRun: .pinStopped)
         }
         throw statusFailure(sw, step)
     }

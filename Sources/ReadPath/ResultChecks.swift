@@ -15,7 +15,8 @@ extension ReadPathEngine where Channel: ~Copyable {
         for step in scenario.steps {
             switch step.operation {
             case .readToken where !tokenOK:
-                return IterationFailure(.checkFailed, step: step.label, "the token EF does not hold JPKIAPICCTOKEN2: not a My Number Card")
+                return IterationFailure(
+                    .checkFailed, step: step.label, "the token EF does not hold JPKIAPICCTOKEN2: not a My Number Card")
             case .readCertificate:
                 if let failure = checkCertificate(step) { return failure }
             case .readTextRecord:
@@ -30,9 +31,12 @@ extension ReadPathEngine where Channel: ~Copyable {
     /// The ATR is the card's first answer; one whose structure lies (a format byte announcing
     /// bytes that are not there, bytes after its end) is a broken or hostile card even when
     /// pcscd accepted it. A wrong or missing check character is not: readers synthesise those.
-    /// An empty ATR (an imported log that did not show it) is not checked.
+    /// An empty ATR (an imported log that did not show it) is not checked. The channel's own ATR
+    /// is checked while it holds a connection; after a disconnect, the one read when the reader
+    /// joined (``answerToReset``).
     private func checkAnswerToReset() -> IterationFailure? {
-        let atr = transport.channel.atr
+        let live = transport.channel.atr
+        let atr = live.isEmpty ? answerToReset : live
         guard !atr.isEmpty else { return nil }
         do { _ = try ATR(bytes: atr) } catch {
             return IterationFailure(.checkFailed, step: "connect", "the card's answer to reset is malformed: \(error)")
@@ -50,7 +54,8 @@ extension ReadPathEngine where Channel: ~Copyable {
             let bytes = objectBytes
             key = try X509Certificate(derEncoded: bytes.span).publicKey()
         } catch {
-            return IterationFailure(.checkFailed, step: step.label, "cannot read the certificate's public key: \(error)")
+            return IterationFailure(
+                .checkFailed, step: step.label, "cannot read the certificate's public key: \(error)")
         }
         let signatureCopy = signature
         let digestInfoCopy = digestInfo
@@ -81,14 +86,16 @@ extension ReadPathEngine where Channel: ~Copyable {
                     return IterationFailure(.checkFailed, step: step.label, "the \(name) field is missing or not UTF-8")
                 }
             }
-            guard let birth = try field(0xDF24), birth.count == 8, birth.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            guard let birth = try field(0xDF24), birth.count == 8, birth.allSatisfy({ (0x30...0x39).contains($0) })
+            else {
                 return IterationFailure(.checkFailed, step: step.label, "the birth-date field is not 8 digits")
             }
             guard let sex = try field(0xDF25), sex.count == 1, [0x31, 0x32, 0x39].contains(sex[0]) else {
                 return IterationFailure(.checkFailed, step: step.label, "the sex field is not 1, 2 or 9")
             }
         } catch {
-            return IterationFailure(.checkFailed, step: step.label, "the basic-four record is not valid BER-TLV: \(error)")
+            return IterationFailure(
+                .checkFailed, step: step.label, "the basic-four record is not valid BER-TLV: \(error)")
         }
         return nil
     }

@@ -77,7 +77,9 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
         let kind = parts.first ?? ""
         let argument = parts.count > 1 ? parts[1] : nil
         func count(_ s: String?) throws(FaultParseError) -> Int {
-            guard let s, let n = Int(s), n >= 1 else { throw FaultParseError(text: text, reason: "needs a command number ≥ 1") }
+            guard let s, let n = Int(s), n >= 1 else {
+                throw FaultParseError(text: text, reason: "needs a command number ≥ 1")
+            }
             return n
         }
         func none() throws(FaultParseError) {

@@ -32,7 +32,8 @@ extension ElementaryFile {
         _ id: UInt16, _ bytes: [UInt8], capacity: Int? = nil, padding: UInt8 = 0xFF, readCondition: PINReference? = nil
     ) -> ElementaryFile {
         let capacity = capacity ?? max(256, (bytes.count + 255) / 256 * 256)
-        return ElementaryFile(id: id, content: .binary(bytes: bytes, capacity: capacity, padding: padding), readCondition: readCondition)
+        return ElementaryFile(
+            id: id, content: .binary(bytes: bytes, capacity: capacity, padding: padding), readCondition: readCondition)
     }
 }
 
@@ -49,22 +50,31 @@ struct CardFileSystem: Sendable {
         token += [UInt8](repeating: 0x20, count: 32 - token.count)
         files = [
             .jpki: table([
-                ElementaryFile(id: CardFile.jpkiToken, content: .binary(bytes: token, capacity: 32, padding: 0x20), readCondition: nil),
+                ElementaryFile(
+                    id: CardFile.jpkiToken, content: .binary(bytes: token, capacity: 32, padding: 0x20),
+                    readCondition: nil),
                 .binary(CardFile.jpkiAuthenticationCertificate, identity.authenticationCertificate),
                 .binary(CardFile.jpkiAuthenticationCA, identity.authenticationCA),
-                .binary(CardFile.jpkiSignatureCertificate, identity.signatureCertificate, readCondition: .jpkiSignature),
+                .binary(
+                    CardFile.jpkiSignatureCertificate, identity.signatureCertificate, readCondition: .jpkiSignature),
                 .binary(CardFile.jpkiSignatureCA, identity.signatureCA),
-                ElementaryFile(id: CardFile.jpkiAuthenticationPIN, content: .pin(.jpkiAuthentication), readCondition: nil),
+                ElementaryFile(
+                    id: CardFile.jpkiAuthenticationPIN, content: .pin(.jpkiAuthentication), readCondition: nil),
                 ElementaryFile(id: CardFile.jpkiSignaturePIN, content: .pin(.jpkiSignature), readCondition: nil),
-                ElementaryFile(id: CardFile.jpkiAuthenticationKey, content: .key(.authentication, .jpkiAuthentication), readCondition: nil),
-                ElementaryFile(id: CardFile.jpkiSignatureKey, content: .key(.signature, .jpkiSignature), readCondition: nil),
+                ElementaryFile(
+                    id: CardFile.jpkiAuthenticationKey, content: .key(.authentication, .jpkiAuthentication),
+                    readCondition: nil),
+                ElementaryFile(
+                    id: CardFile.jpkiSignatureKey, content: .key(.signature, .jpkiSignature), readCondition: nil),
             ]),
             .text: table([
                 ElementaryFile(id: CardFile.textPIN, content: .pin(.text), readCondition: nil),
                 ElementaryFile(id: CardFile.textPINA, content: .pin(.textA), readCondition: nil),
                 ElementaryFile(id: CardFile.textPINB, content: .pin(.textB), readCondition: nil),
                 // 17 bytes exactly: FF 10 0C <12 digits> FF FF, per the reference.
-                .binary(CardFile.textMyNumber, person.myNumberRecord, capacity: person.myNumberRecord.count, readCondition: .text),
+                .binary(
+                    CardFile.textMyNumber, person.myNumberRecord, capacity: person.myNumberRecord.count,
+                    readCondition: .text),
                 .binary(CardFile.textBasicFour, person.basicFourRecord, readCondition: .text),
             ]),
             .visual: table([

@@ -40,7 +40,8 @@ public struct CardProfile: Sendable, Hashable {
     /// capabilities `73 C6 01 C0` (command chaining and extended Lc/Le); the second has no TA1
     /// (default 372/1) and `73 C6 01 00` (neither).
     public static let contactExtendedATR: [UInt8] = [
-        0x3B, 0xDA, 0x13, 0xFF, 0x81, 0x31, 0xFB, 0x46, 0x80, 0x12, 0x39, 0x2F, 0x31, 0xC1, 0x73, 0xC6, 0x01, 0xC0, 0x3B,
+        0x3B, 0xDA, 0x13, 0xFF, 0x81, 0x31, 0xFB, 0x46, 0x80, 0x12, 0x39, 0x2F, 0x31, 0xC1, 0x73, 0xC6, 0x01, 0xC0,
+        0x3B,
     ]
     public static let contactShortATR: [UInt8] = [
         0x3B, 0xC5, 0xFF, 0x81, 0x31, 0xFB, 0x45, 0x80, 0x73, 0xC6, 0x01, 0x00, 0x00,
@@ -87,7 +88,8 @@ public struct CardPINs: Sendable, Hashable {
         let digits = { (pin: String) in pin.utf8.count == 4 && pin.utf8.allSatisfy { (0x30...0x39).contains($0) } }
         if !digits(authentication) { return "the authentication PIN must be 4 digits" }
         if !digits(text) { return "the text-AP PIN must be 4 digits" }
-        let signOK = (6...16).contains(signature.utf8.count)
+        let signOK =
+            (6...16).contains(signature.utf8.count)
             && signature.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) }
         if !signOK { return "the signature PIN must be 6 to 16 characters of A–Z and 0–9" }
         return nil

@@ -24,7 +24,8 @@ public struct FictitiousPerson: Sendable, Hashable {
     /// EF (the `FF` of `FF 20`). Readers of the record should find fields by tag, not offset.
     public var basicFourRecord: [UInt8] {
         let fields: [(UInt8, [UInt8])] = [
-            (0x22, Array(name.utf8)), (0x23, Array(address.utf8)), (0x24, Array(birthDate.utf8)), (0x25, Array(sex.utf8)),
+            (0x22, Array(name.utf8)), (0x23, Array(address.utf8)), (0x24, Array(birthDate.utf8)),
+            (0x25, Array(sex.utf8)),
         ]
         let encodedFields = fields.map { tag, value in [0xDF, tag] + Self.length(value.count) + value }
         let offsetsObjectLength = 3 + 8

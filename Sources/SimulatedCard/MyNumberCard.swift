@@ -196,7 +196,9 @@ public struct MyNumberCard: Sendable {
 
 /// The AIDs, built once: `CardApplication.allCases` and `aid` make new arrays on each call, and
 /// the card must not allocate per command.
-private let applicationsByAID: [(application: CardApplication, aid: [UInt8])] = CardApplication.allCases.map { ($0, $0.aid) }
+private let applicationsByAID: [(application: CardApplication, aid: [UInt8])] = CardApplication.allCases.map {
+    ($0, $0.aid)
+}
 
 /// The card's private keys, loaded once.
 ///

@@ -28,7 +28,8 @@ public final class SimulatedReader: Sendable {
         var server = VPCDServerConfiguration(endpoint: .slot(slot, host: host))
         server.giveUpConnectingAfter = giveUpConnectingAfter
         thread = try VPCDCardThread(
-            card: LoggingCard(try configuration.makeCard(), log: log ?? { _ in }), configuration: server, onEvent: onEvent, replyDeadline: deadline,
+            card: LoggingCard(try configuration.makeCard(), log: log ?? { _ in }), configuration: server,
+            onEvent: onEvent, replyDeadline: deadline,
             reinsertAfter: reinsertAfterRemoval)
     }
 

@@ -65,7 +65,8 @@ public enum PCSCResult {
         case cancelled: kind = .cancelled
         default: kind = .other
         }
-        return TransportError(kind, "\(context): the recorded exchange failed with \(name(of: result))", code: name(of: result))
+        return TransportError(
+            kind, "\(context): the recorded exchange failed with \(name(of: result))", code: name(of: result))
     }
 
     /// `SCARD_W_REMOVED_CARD (0x80100069)` style text.

@@ -106,7 +106,8 @@ public struct PersonalDataScrubber: Sendable, Hashable {
                 continue
             }
             for field in fields where field.range.contains(position) {
-                bytes[k] = fictitiousByte(tag: field.tag, index: position - field.range.lowerBound, count: field.range.count)
+                bytes[k] = fictitiousByte(
+                    tag: field.tag, index: position - field.range.lowerBound, count: field.range.count)
                 break
             }
         }

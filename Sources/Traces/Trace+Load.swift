@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Trace {
@@ -13,7 +13,9 @@ extension Trace {
         guard fd >= 0 else { throw TraceError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var status = stat()
-        guard fstat(fd, &status) == 0 else { throw TraceError(.io, "cannot stat \(path): \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &status) == 0 else {
+            throw TraceError(.io, "cannot stat \(path): \(String(cString: strerror(errno)))")
+        }
         var parser = TraceParser(options: options, expectedBytes: Int(status.st_size))
 
         let chunkSize = 4 << 20

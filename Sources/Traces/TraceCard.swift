@@ -32,7 +32,8 @@ public struct TraceCard: VirtualCard, Sendable {
     ///   exchange has no recorded duration.
     public init(trace: Trace, matching: ReplayMatching = .strict, timing: ReplayTiming = .recorded) throws(TraceError) {
         if trace.header.responsesMissing {
-            throw TraceError(.missingResponses, "the trace holds commands without responses; a card cannot answer from it")
+            throw TraceError(
+                .missingResponses, "the trace holds commands without responses; a card cannot answer from it")
         }
         try TraceCursor.requireDurations(of: trace, for: timing)
         cursor = TraceCursor(trace: trace, matching: matching, timing: timing)

@@ -3,7 +3,7 @@ import CardTransport
 import HexCoding
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where replay stands in a trace, and how it finds the recorded exchange for a command: the
@@ -82,7 +82,9 @@ struct TraceCursor: Sendable {
             let start = Int(event.payloadOffset)
             var key: UInt32 = 0xFF00_0000
             if event.firstCount >= 4 {
-                key = UInt32(trace.arena[start + 1]) << 16 | UInt32(trace.arena[start + 2]) << 8 | UInt32(trace.arena[start + 3])
+                key =
+                    UInt32(trace.arena[start + 1]) << 16 | UInt32(trace.arena[start + 2]) << 8
+                    | UInt32(trace.arena[start + 3])
             }
             let group: Int32
             if let known = groupOf[key] {
@@ -130,8 +132,9 @@ struct TraceCursor: Sendable {
         let which =
             untimed < total
             ? "\(untimed) of the trace's \(total) exchanges have no recorded duration"
-            : total == 1 ? "the trace's exchange has no recorded duration"
-            : "the trace's \(total) exchanges have no recorded duration"
+            : total == 1
+                ? "the trace's exchange has no recorded duration"
+                : "the trace's \(total) exchanges have no recorded duration"
         let source = trace.header.note.map { " (\($0))" } ?? ""
         throw TraceError(
             .missingDurations,
@@ -191,7 +194,9 @@ struct TraceCursor: Sendable {
                 var index = position
                 while index < end, trace.events[index].kind != .transmit { index += 1 }
                 if index < end {
-                    guard commandsMatch(recorded: index, sent: command) else { throw mismatch(command, expected: index) }
+                    guard commandsMatch(recorded: index, sent: command) else {
+                        throw mismatch(command, expected: index)
+                    }
                     position = index + 1
                     return index
                 }
@@ -291,7 +296,8 @@ struct TraceCursor: Sendable {
         let recorded = Hex.encode(PINRedaction.redacted(trace.commandBytes(of: expected)), style: .spaced)
         return TransportError(
             .replayMismatch,
-            "replay mismatch at event \(expected) (\(iteration), exchange \(step + 1)): sent \(sent), recorded \(recorded)")
+            "replay mismatch at event \(expected) (\(iteration), exchange \(step + 1)): sent \(sent), recorded \(recorded)"
+        )
     }
 
     // MARK: - Timing

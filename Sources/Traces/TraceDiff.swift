@@ -68,7 +68,9 @@ public struct TraceDiff: Sendable {
         let medians = (Self.medians(a), Self.medians(b))
         timing = medians.0.order.compactMap { kind in
             guard let ma = medians.0.values[kind], let mb = medians.1.values[kind] else { return nil }
-            return KindTiming(kind: kind, medianA: ma, medianB: mb, ratio: ma == 0 ? (mb == 0 ? 1 : .infinity) : Double(mb) / Double(ma))
+            return KindTiming(
+                kind: kind, medianA: ma, medianB: mb,
+                ratio: ma == 0 ? (mb == 0 ? 1 : .infinity) : Double(mb) / Double(ma))
         }
     }
 
@@ -84,7 +86,9 @@ public struct TraceDiff: Sendable {
         return true
     }
 
-    private static func difference(_ k: Int, _ a: Trace, _ ia: Int?, _ b: Trace, _ ib: Int?, response: Bool) -> Difference {
+    private static func difference(_ k: Int, _ a: Trace, _ ia: Int?, _ b: Trace, _ ib: Int?, response: Bool)
+        -> Difference
+    {
         func show(_ trace: Trace, _ index: Int?) -> String? {
             guard let index else { return nil }
             if response {
@@ -102,14 +106,16 @@ public struct TraceDiff: Sendable {
         var durations: [String: [UInt64]] = [:]
         for (index, event) in trace.events.enumerated() where event.kind == .transmit && event.hasDuration {
             let command = trace.commandBytes(of: index)
-            let kind = command.count >= 4 ? CommandKind.name(ins: command[1], p1: command[2], p2: command[3]) : "malformed"
+            let kind =
+                command.count >= 4 ? CommandKind.name(ins: command[1], p1: command[2], p2: command[3]) : "malformed"
             if durations[kind] == nil { order.append(kind) }
             durations[kind, default: []].append(event.duration)
         }
         var values: [String: UInt64] = [:]
         for (kind, list) in durations {
             let sorted = list.sorted()
-            values[kind] = sorted.count % 2 == 1
+            values[kind] =
+                sorted.count % 2 == 1
                 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] / 2 + sorted[sorted.count / 2] / 2)
         }
         return (order, values)

@@ -1,7 +1,7 @@
 import HexCoding
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension TraceHeader {
@@ -82,7 +82,9 @@ extension TraceHeader {
         }
 
         let toolValue = try Self.object(json, "tool")
-        tool = Tool(name: try Self.string(toolValue, "name", in: "tool"), version: try Self.string(toolValue, "version", in: "tool"))
+        tool = Tool(
+            name: try Self.string(toolValue, "name", in: "tool"),
+            version: try Self.string(toolValue, "version", in: "tool"))
         createdAt = try Self.string(json, "createdAt")
         let readerValue = try Self.object(json, "reader")
         reader = Reader(
@@ -91,12 +93,18 @@ extension TraceHeader {
             identity: readerValue["identity"].flatMap { $0 == .null ? nil : $0 })
         let atrText = try Self.string(json, "atr")
         do { atr = try Hex.decode(atrText) } catch { throw TraceError(.invalidHex, "\"atr\": \(error)") }
-        guard atr.count <= 33 else { throw TraceError(.oversized, "\"atr\" has \(atr.count) bytes; an ATR has at most 33") }
+        guard atr.count <= 33 else {
+            throw TraceError(.oversized, "\"atr\" has \(atr.count) bytes; an ATR has at most 33")
+        }
         protocolName = try Self.string(json, "protocol")
         scenario = json["scenario"].flatMap { $0 == .null ? nil : $0 }
         options = json["options"].flatMap { $0 == .null ? nil : $0 }
-        guard let redactedValue = json["redacted"] else { throw TraceError(.missingField, "the header has no \"redacted\"") }
-        guard case .array(let words) = redactedValue else { throw TraceError(.wrongType, "\"redacted\" must be an array") }
+        guard let redactedValue = json["redacted"] else {
+            throw TraceError(.missingField, "the header has no \"redacted\"")
+        }
+        guard case .array(let words) = redactedValue else {
+            throw TraceError(.wrongType, "\"redacted\" must be an array")
+        }
         var list: [String] = []
         for word in words {
             guard let text = word.stringValue else { throw TraceError(.wrongType, "\"redacted\" must hold strings") }
@@ -129,7 +137,8 @@ extension TraceHeader {
         return value
     }
 
-    private static func string(_ json: TraceValue, _ key: String, in parent: String? = nil) throws(TraceError) -> String {
+    private static func string(_ json: TraceValue, _ key: String, in parent: String? = nil) throws(TraceError) -> String
+    {
         let name = parent.map { "\($0).\(key)" } ?? key
         guard let value = json[key] else { throw TraceError(.missingField, "the header has no \"\(name)\"") }
         guard let text = value.stringValue else { throw TraceError(.wrongType, "\"\(name)\" must be a string") }

@@ -12,7 +12,10 @@ extension TraceImport {
     /// millisecond resolution (the header note says so). An exchange without its `# Nms`
     /// comment has no duration (unknown, not 0), and the note counts such exchanges.
     public static func apdu4j(_ text: String, reader: TraceHeader.Reader? = nil) throws(TraceError) -> Trace {
-        var trace = Trace(header: header(source: "apdu4j", reader: reader, atr: [], note: "durations have 1 ms resolution; t is their running sum"))
+        var trace = Trace(
+            header: header(
+                source: "apdu4j", reader: reader, atr: [],
+                note: "durations have 1 ms resolution; t is their running sum"))
         var pending: (command: [UInt8], line: Int)?
         var duration: UInt64?
         var clock: UInt64 = 0
@@ -42,7 +45,8 @@ extension TraceImport {
                     let nanoseconds = timing.milliseconds * 1_000_000
                     if let message = timing.message {
                         trace.appendTransmit(
-                            time: clock, duration: nanoseconds, command: redacted(command).span, response: Span<UInt8>(),
+                            time: clock, duration: nanoseconds, command: redacted(command).span,
+                            response: Span<UInt8>(),
                             result: PCSCResult.internalError)
                         trace.appendNote(time: clock, "exchange failed: \(message)")
                         clock += nanoseconds
@@ -78,7 +82,8 @@ extension TraceImport {
         guard exchanges > 0 else { throw TraceError(.importFormat, "the dump holds no exchanges") }
         let untimed = trace.untimedExchangeCount
         if untimed > 0 {
-            trace.header.note = (trace.header.note ?? "")
+            trace.header.note =
+                (trace.header.note ?? "")
                 + "; \(untimed) of \(exchanges) exchanges have no '# Nms' comment: their durations are unknown"
         }
         return trace
@@ -95,7 +100,8 @@ extension TraceImport {
         _ text: String, reader: TraceHeader.Reader? = nil, acceptMissingResponses: Bool = false
     ) throws(TraceError) -> Trace {
         var trace = Trace(
-            header: header(source: "scriptor", reader: reader, atr: [], note: "scriptor records no timing: durations are unknown"))
+            header: header(
+                source: "scriptor", reader: reader, atr: [], note: "scriptor records no timing: durations are unknown"))
         var pending: (command: [UInt8], line: Int)?
         var continued = ""
         var continuedLine = 0
@@ -158,13 +164,16 @@ extension TraceImport {
             trace.appendTransmit(time: 0, duration: nil, command: redacted(command).span, response: Span<UInt8>())
             commandsOnly += 1
         }
-        if let pending { throw TraceError(.truncatedLine, line: pending.line, "the output ends after a command without its response") }
+        if let pending {
+            throw TraceError(.truncatedLine, line: pending.line, "the output ends after a command without its response")
+        }
         if !continued.isEmpty { throw TraceError(.truncatedLine, line: continuedLine, "a continued line never ends") }
         if commandsOnly > 0 {
             guard acceptMissingResponses else {
                 throw TraceError(
                     .missingResponses,
-                    "a scriptor script holds \(commandsOnly) commands and no responses; import scriptor's output instead, or accept a trace that cannot be replayed")
+                    "a scriptor script holds \(commandsOnly) commands and no responses; import scriptor's output instead, or accept a trace that cannot be replayed"
+                )
             }
             trace.header.responsesMissing = true
             trace.header.note = "imported from a scriptor script: commands only, no responses, no timing"

@@ -28,7 +28,10 @@ extension TraceImport {
             var arguments: [(line: Int, text: Substring)] = []
         }
         var pending: [Substring: Call] = [:]
-        var trace = Trace(header: header(source: "pcsc-spy", reader: reader, atr: atr, note: "durations are gettimeofday microseconds between entry and exit"))
+        var trace = Trace(
+            header: header(
+                source: "pcsc-spy", reader: reader, atr: atr,
+                note: "durations are gettimeofday microseconds between entry and exit"))
         var origin: UInt64?
         var readerName: String?
         var iteration = 0
@@ -37,7 +40,8 @@ extension TraceImport {
 
         func microseconds(_ seconds: Substring, _ micros: Substring, line: Int) throws(TraceError) -> UInt64 {
             guard let s = UInt64(seconds), let u = UInt64(micros), u < 1_000_000, s < 1 << 40 else {
-                throw TraceError(.importFormat, line: line, "timestamp \(seconds)|\(micros) is not seconds|microseconds")
+                throw TraceError(
+                    .importFormat, line: line, "timestamp \(seconds)|\(micros) is not seconds|microseconds")
             }
             return s * 1_000_000 + u
         }
@@ -57,7 +61,9 @@ extension TraceImport {
                     throw TraceError(.importFormat, line: number, "an entry line needs >|sec|usec|Function")
                 }
                 if let open = pending[thread] {
-                    throw TraceError(.importFormat, line: number, "\(fields[3]) starts before \(open.function) (line \(open.line)) ended")
+                    throw TraceError(
+                        .importFormat, line: number,
+                        "\(fields[3]) starts before \(open.function) (line \(open.line)) ended")
                 }
                 let time = try microseconds(fields[1], fields[2], line: number)
                 pending[thread] = Call(function: fields[3], entry: time, line: number)
@@ -65,18 +71,22 @@ extension TraceImport {
             } else if rest.hasPrefix("<|") {
                 let fields = rest.split(separator: "|", omittingEmptySubsequences: false)
                 guard fields.count >= 5 else {
-                    throw TraceError(.importFormat, line: number, "an exit line needs <|sec|usec|Function|[text|]0xRESULT")
+                    throw TraceError(
+                        .importFormat, line: number, "an exit line needs <|sec|usec|Function|[text|]0xRESULT")
                 }
                 guard let call = pending.removeValue(forKey: thread) else {
                     throw TraceError(.importFormat, line: number, "\(fields[3]) exits without an entry line")
                 }
                 guard call.function == fields[3] else {
-                    throw TraceError(.importFormat, line: number, "\(fields[3]) exits, but \(call.function) (line \(call.line)) was called")
+                    throw TraceError(
+                        .importFormat, line: number,
+                        "\(fields[3]) exits, but \(call.function) (line \(call.line)) was called")
                 }
                 let exit = try microseconds(fields[1], fields[2], line: number)
                 let resultText = fields[fields.count - 1]
                 guard resultText.hasPrefix("0x"), let result = UInt32(resultText.dropFirst(2), radix: 16) else {
-                    throw TraceError(.importFormat, line: number, "the result '\(resultText)' is not 0x followed by hex")
+                    throw TraceError(
+                        .importFormat, line: number, "the result '\(resultText)' is not 0x followed by hex")
                 }
                 let start = origin ?? call.entry
                 if origin == nil { origin = call.entry }
@@ -98,7 +108,8 @@ extension TraceImport {
                 case "SCardConnect":
                     if call.arguments.count > 1 { readerName = String(call.arguments[1].text) }
                     if result == 0 {
-                        trace.appendIteration(time: time, number: iteration, mode: lastDisconnect == .leave ? .warm : .cold)
+                        trace.appendIteration(
+                            time: time, number: iteration, mode: lastDisconnect == .leave ? .warm : .cold)
                         iteration += 1
                         trace.appendConnect(time: time, duration: duration)
                     } else {
@@ -125,7 +136,8 @@ extension TraceImport {
                         throw TraceError(.importFormat, line: call.line, "SCardTransmit without a command")
                     }
                     if result == 0 && response.count < 2 {
-                        throw TraceError(.importFormat, line: number, "a successful SCardTransmit returned \(response.count) bytes")
+                        throw TraceError(
+                            .importFormat, line: number, "a successful SCardTransmit returned \(response.count) bytes")
                     }
                     let stored = redacted(command)
                     let answer = result == 0 ? response : []
@@ -157,7 +169,8 @@ extension TraceImport {
         }
         let text = arguments[index].text
         guard text.hasPrefix("0x"), let value = UInt32(text.dropFirst(2), radix: 16) else {
-            throw TraceError(.importFormat, line: arguments[index].line, "the disposition '\(text)' is not 0x followed by hex")
+            throw TraceError(
+                .importFormat, line: arguments[index].line, "the disposition '\(text)' is not 0x followed by hex")
         }
         switch value {
         case 0: return .leave
@@ -179,7 +192,8 @@ extension TraceImport {
                 arguments[k - 1].text.hasPrefix("0x"), declared != UInt64(bytes.count), !bytes.isEmpty
             {
                 throw TraceError(
-                    .importFormat, line: argument.line, "the buffer holds \(bytes.count) bytes but its length says \(declared)")
+                    .importFormat, line: argument.line,
+                    "the buffer holds \(bytes.count) bytes but its length says \(declared)")
             }
             guard bytes.count <= TraceLimits.maximumCommandBytes else {
                 throw TraceError(.oversized, line: argument.line, "a buffer of \(bytes.count) bytes")

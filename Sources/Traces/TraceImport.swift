@@ -3,7 +3,7 @@ import CardTransport
 import HexCoding
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns logs that other tools write into traces, so exchanges recorded without ReaderBench can
@@ -35,7 +35,9 @@ public enum TraceImport {
             if trimmed.hasPrefix("# ATR:") || trimmed.hasPrefix("# PROTOCOL:") || durationComment(trimmed) != nil {
                 return .apdu4j
             }
-            if trimmed.hasPrefix("> ") || trimmed.hasPrefix("< ") || trimmed.lowercased() == "reset" { return .scriptor }
+            if trimmed.hasPrefix("> ") || trimmed.hasPrefix("< ") || trimmed.lowercased() == "reset" {
+                return .scriptor
+            }
             if !trimmed.hasPrefix("#") && (try? Hex.decode(trimmed)) != nil { sawHex = true }
         }
         return sawHex ? .scriptor : nil

@@ -57,7 +57,8 @@ public struct TraceInfo: Sendable {
                 continue
             }
             let start = Int(event.payloadOffset)
-            let name = event.firstCount >= 4
+            let name =
+                event.firstCount >= 4
                 ? CommandKind.name(ins: arena[start + 1], p1: arena[start + 2], p2: arena[start + 3]) : "malformed"
             if histograms[name] == nil {
                 order.append(name)

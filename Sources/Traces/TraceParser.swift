@@ -86,7 +86,9 @@ struct TraceParser {
             let value = try scanner.value()
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.invalid("characters after the header object") }
-            guard case .object = value else { throw TraceError(.misplacedHeader, "the first line must be the header object") }
+            guard case .object = value else {
+                throw TraceError(.misplacedHeader, "the first line must be the header object")
+            }
             guard let type = value["type"] else { throw TraceError(.missingField, "the first line has no \"type\"") }
             guard type.stringValue == "header" else {
                 if let word = type.stringValue {
@@ -158,7 +160,8 @@ struct TraceParser {
         func string(_ name: StaticString) throws(TraceError) -> Range<Int> {
             guard let c = s.peek(), c == 0x22 else {
                 throw TraceError(
-                    .wrongType, "\"\(name)\" must be a string, found \(JSONScanner.typeName(startingWith: s.peek() ?? 0))")
+                    .wrongType,
+                    "\"\(name)\" must be a string, found \(JSONScanner.typeName(startingWith: s.peek() ?? 0))")
             }
             let (range, escaped) = try s.rawString()
             if escaped { throw TraceError(.invalidValue, "\"\(name)\" must not contain escapes") }
@@ -206,7 +209,9 @@ struct TraceParser {
             if s.equals(key, "text") {
                 try mark(128, "text")
                 guard s.peek() == 0x22 else {
-                    throw TraceError(.wrongType, "\"text\" must be a string, found \(JSONScanner.typeName(startingWith: s.peek() ?? 0))")
+                    throw TraceError(
+                        .wrongType,
+                        "\"text\" must be a string, found \(JSONScanner.typeName(startingWith: s.peek() ?? 0))")
                 }
                 let (range, escaped) = try s.rawString()
                 f.text = (range, escaped)
@@ -259,13 +264,16 @@ struct TraceParser {
                 throw error
             }
             do throws(TraceError) {
-                guard commandCount > 0 else { throw TraceError(.invalidValue, "\"c\" is empty: a transmit needs a command") }
+                guard commandCount > 0 else {
+                    throw TraceError(.invalidValue, "\"c\" is empty: a transmit needs a command")
+                }
                 if rv != 0 && responseCount > 0 {
                     throw TraceError(.invalidValue, "a failed transmit (rv \(rv)) must have an empty \"r\"")
                 }
                 if rv == 0 && responseCount < 2 && !(responseCount == 0 && header?.responsesMissing == true) {
                     throw TraceError(
-                        .invalidValue, "a successful transmit needs at least SW1 SW2 in \"r\", found \(responseCount) bytes")
+                        .invalidValue,
+                        "a successful transmit needs at least SW1 SW2 in \"r\", found \(responseCount) bytes")
                 }
             } catch {
                 arena.removeLast(arena.count - start)
@@ -311,7 +319,8 @@ struct TraceParser {
             event.payloadOffset = UInt64(arena.count)
             if let challenge = f.challenge {
                 event.flags |= 2
-                event.firstCount = UInt32(try decodeHex(s, challenge, "challenge", limit: TraceLimits.maximumChallengeBytes))
+                event.firstCount = UInt32(
+                    try decodeHex(s, challenge, "challenge", limit: TraceLimits.maximumChallengeBytes))
             }
             events.append(event)
         } else if s.equals(type, "note") {
@@ -322,7 +331,8 @@ struct TraceParser {
             let text = try s.decodeString(range, escaped: escaped)
             let utf8 = Array(text.utf8)
             guard utf8.count <= TraceLimits.maximumNoteBytes else {
-                throw TraceError(.oversized, "a note of \(utf8.count) bytes is longer than \(TraceLimits.maximumNoteBytes)")
+                throw TraceError(
+                    .oversized, "a note of \(utf8.count) bytes is longer than \(TraceLimits.maximumNoteBytes)")
             }
             event.payloadOffset = UInt64(arena.count)
             event.firstCount = UInt32(utf8.count)

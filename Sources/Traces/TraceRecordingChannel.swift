@@ -105,7 +105,8 @@ public struct TraceRecordingChannel<Base: CardConnection & ~Copyable>: CardConne
             try base.transmitRaw(command, into: &response)
         } catch {
             let end = MonotonicClock.now()
-            recordTransmit(start: start, end: end, command: command, response: Span<UInt8>(), result: PCSCResult.code(for: error))
+            recordTransmit(
+                start: start, end: end, command: command, response: Span<UInt8>(), result: PCSCResult.code(for: error))
             throw error
         }
         let end = MonotonicClock.now()
@@ -164,20 +165,24 @@ public struct TraceRecordingChannel<Base: CardConnection & ~Copyable>: CardConne
             let offset = Int(event.payloadOffset)
             switch event.kind {
             case .connect: try writer.connect(time: event.time, duration: duration)
-            case .disconnect: try writer.disconnect(time: event.time, action: event.action ?? .leave, duration: duration)
+            case .disconnect:
+                try writer.disconnect(time: event.time, action: event.action ?? .leave, duration: duration)
             case .reconnect: try writer.reconnect(time: event.time, action: event.action ?? .leave, duration: duration)
             case .transmit:
                 let command = storage.span(offset: offset, count: Int(event.firstCount))
                 let response = storage.span(offset: offset + Int(event.firstCount), count: Int(event.secondCount))
                 try writer.transmit(
-                    time: event.time, duration: event.duration, command: command, response: response, result: event.result)
+                    time: event.time, duration: event.duration, command: command, response: response,
+                    result: event.result)
             case .iteration:
                 if event.hasChallenge {
                     let challenge = storage.span(offset: offset, count: Int(event.firstCount))
                     try writer.iteration(
-                        time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm, challenge: challenge)
+                        time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm,
+                        challenge: challenge)
                 } else {
-                    try writer.iteration(time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm)
+                    try writer.iteration(
+                        time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm)
                 }
             case .note: break
             }

@@ -38,7 +38,8 @@ public struct TraceReplayChannel: CardConnection {
         if trace.header.responsesMissing && !acceptMissingResponses {
             throw TraceError(
                 .missingResponses,
-                "the trace holds commands without responses (\(trace.header.note ?? "imported without responses")); it cannot be replayed")
+                "the trace holds commands without responses (\(trace.header.note ?? "imported without responses")); it cannot be replayed"
+            )
         }
         try TraceCursor.requireDurations(of: trace, for: timing)
         cursor = TraceCursor(trace: trace, matching: matching, timing: timing)
@@ -91,15 +92,18 @@ public struct TraceReplayChannel: CardConnection {
         let range = cursor.responseRange(index)
         if range.isEmpty {
             response.removeAll()
-            throw TransportError(.replayMismatch, "event \(index) of the trace holds no response (imported without responses)")
+            throw TransportError(
+                .replayMismatch, "event \(index) of the trace holds no response (imported without responses)")
         }
         guard range.count <= response.capacity else {
             throw TransportError(
-                .protocolViolation, "the recorded response of \(range.count) bytes does not fit a \(response.capacity)-byte buffer")
+                .protocolViolation,
+                "the recorded response of \(range.count) bytes does not fit a \(response.capacity)-byte buffer")
         }
         cursor.trace.arena.withUnsafeBytes { source in
             response.fill { destination in
-                destination.baseAddress!.copyMemory(from: source.baseAddress! + range.lowerBound, byteCount: range.count)
+                destination.baseAddress!.copyMemory(
+                    from: source.baseAddress! + range.lowerBound, byteCount: range.count)
                 return range.count
             }
         }

@@ -2,7 +2,7 @@ import APDU
 import CardTransport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Streams a trace to a file (or memory): the header first, then one line per event.
@@ -66,7 +66,11 @@ public struct TraceWriter: ~Copyable {
 
     private static func adjusted(_ header: TraceHeader, redactPINs: Bool, scrubbing: Bool) -> TraceHeader {
         var copy = header
-        if redactPINs { copy.markRedacted(.pin) } else { copy.redacted.removeAll { $0 == TraceHeader.Redaction.pin.rawValue } }
+        if redactPINs {
+            copy.markRedacted(.pin)
+        } else {
+            copy.redacted.removeAll { $0 == TraceHeader.Redaction.pin.rawValue }
+        }
         if scrubbing { copy.markRedacted(.personal) }
         return copy
     }
@@ -202,7 +206,9 @@ public struct TraceWriter: ~Copyable {
                     time: event.time, duration: duration, command: command, response: response, result: event.result)
             case .iteration:
                 if let challenge = trace.challenge(of: index) {
-                    try iteration(time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm, challenge: challenge.span)
+                    try iteration(
+                        time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm,
+                        challenge: challenge.span)
                 } else {
                     try iteration(time: event.time, number: Int(event.iterationNumber), mode: event.mode ?? .warm)
                 }

@@ -110,10 +110,13 @@ public final class VPCDCardThread<Card: VirtualCard & Sendable>: @unchecked Send
                 } catch {
                     outcome = .failure(error)
                 }
-                guard case .success(.cardRemoved) = outcome, let pause = reinsertAfter, !stop.isStopRequested else { break }
+                guard case .success(.cardRemoved) = outcome, let pause = reinsertAfter, !stop.isStopRequested else {
+                    break
+                }
                 let (seconds, attoseconds) = pause.components
                 PreciseWait.sleep(
-                    until: MonotonicClock.now() &+ UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000))
+                    until: MonotonicClock.now() &+ UInt64(seconds) &* 1_000_000_000
+                        &+ UInt64(attoseconds / 1_000_000_000))
             } while !stop.isStopRequested
             result = Result(card: server.takeCard(), outcome: outcome)
         }

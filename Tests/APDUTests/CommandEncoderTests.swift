@@ -106,7 +106,9 @@ struct CommandEncoderTests {
 
     @Test("encodedCount agrees with what encode writes")
     func encodedCountAgrees() throws {
-        for (dataCount, le) in [(0, nil), (0, 1), (0, 256), (0, 257), (5, nil), (255, 256), (256, 1), (300, 65536)] as [(Int, Int?)] {
+        for (dataCount, le) in [(0, nil), (0, 1), (0, 256), (0, 257), (5, nil), (255, 256), (256, 1), (300, 65536)]
+            as [(Int, Int?)]
+        {
             let bytes = try encoded(selectJPKI, data: [UInt8](repeating: 7, count: dataCount), le: le)
             #expect(try CommandEncoder.encodedCount(dataCount: dataCount, expectedLength: le) == bytes.count)
         }
@@ -128,7 +130,8 @@ struct CommandEncoderTests {
                 #expect(parsed.header == header)
                 #expect(parsed.data == data)
                 #expect(parsed.le == le)
-                let expectExtended = form == .extended ? (dataCount > 0 || le != nil) : (dataCount > 255 || (le ?? 0) > 256)
+                let expectExtended =
+                    form == .extended ? (dataCount > 0 || le != nil) : (dataCount > 255 || (le ?? 0) > 256)
                 #expect(parsed.isExtended == expectExtended)
             } catch {
                 // Only the short form may refuse, and only when the command does not fit it.
@@ -143,7 +146,8 @@ struct CommandChainTests {
     @Test("splits 600 bytes into 255 + 255 + 90 with the chaining bit on all but the last")
     func splitsLongData() throws {
         let data = (0..<600).map { UInt8(truncatingIfNeeded: $0) }
-        let chain = try CommandChain(APDUHeader(cla: 0x00, ins: 0x2A, p1: 0x9E, p2: 0x9A), dataCount: 600, expectedLength: 256)
+        let chain = try CommandChain(
+            APDUHeader(cla: 0x00, ins: 0x2A, p1: 0x9E, p2: 0x9A), dataCount: 600, expectedLength: 256)
         #expect(chain.segmentCount == 3)
         var segments: [[UInt8]] = []
         for index in 0..<chain.segmentCount {
@@ -165,7 +169,9 @@ struct CommandChainTests {
     func edges() throws {
         let chain = try CommandChain(readBinary, dataCount: 0, expectedLength: 4)
         #expect(chain.segmentCount == 1)
-        #expect(throws: APDUError.invalidSegmentSize(256)) { try CommandChain(readBinary, dataCount: 10, segmentSize: 256) }
+        #expect(throws: APDUError.invalidSegmentSize(256)) {
+            try CommandChain(readBinary, dataCount: 10, segmentSize: 256)
+        }
         #expect(throws: APDUError.invalidSegmentSize(0)) { try CommandChain(readBinary, dataCount: 10, segmentSize: 0) }
     }
 }

@@ -136,7 +136,10 @@ struct ReaderTLVPropertiesTests {
                 #expect(throws: Never.self) { try ReaderTLVProperties(bytes: prefix) }
             } else {
                 let error = #expect(throws: ReaderPayloadError.self) { try ReaderTLVProperties(bytes: prefix) }
-                if case .truncated = error {} else { Issue.record("prefix of \(length) bytes: \(String(describing: error))") }
+                if case .truncated = error {
+                } else {
+                    Issue.record("prefix of \(length) bytes: \(String(describing: error))")
+                }
             }
         }
     }

@@ -13,7 +13,8 @@ enum CLI {
                 if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
                 folder = folder.deletingLastPathComponent()
             }
-            throw Missing(description: "the readerbench executable was not found beside the tests: run `swift build` first")
+            throw Missing(
+                description: "the readerbench executable was not found beside the tests: run `swift build` first")
         }
     }
 
@@ -63,11 +64,13 @@ enum CLI {
         watchdog.cancel()
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self), uncaughtSignal: process.terminationReason == .uncaughtSignal)
+            stderr: String(decoding: errData, as: UTF8.self),
+            uncaughtSignal: process.terminationReason == .uncaughtSignal)
     }
 
     /// Runs to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws -> Outcome
+    {
         let (process, out, err) = try start(arguments, environment: environment)
         return finish(process, out, err, timeout: timeout)
     }

@@ -25,7 +25,8 @@ struct CardVariantTests {
         #expect(header.readers[0].card.simulated?.cardProfile == "contact")
         #expect(header.readers[0].card.simulated?.timingProfile == "contact-fast")
         #expect(
-            header.readers[0].reader.atr?.hex.hasPrefix(Self.contactATRPrefix) == true, "\(String(describing: header.readers[0].reader.atr))")
+            header.readers[0].reader.atr?.hex.hasPrefix(Self.contactATRPrefix) == true,
+            "\(String(describing: header.readers[0].reader.atr))")
         #expect(header.readers[0].reader.atr?.interface.contains("contactless") == false)
     }
 

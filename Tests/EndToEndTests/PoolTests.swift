@@ -37,7 +37,8 @@ struct PoolTests {
 
     @Test("four readers in round-robin: one result document, every reader's iterations, a side-by-side table")
     func roundRobinPool() throws {
-        try #require(Rig.readers.count >= 4, "the rig must run with 4 readers (scripts/virtual-reader start --readers 4)")
+        try #require(
+            Rig.readers.count >= 4, "the rig must run with 4 readers (scripts/virtual-reader start --readers 4)")
         let out = try CLI.temporaryDirectory().appendingPathComponent("pool.json").path
         let outcome = try whileServing(["--readers", "4", "--profiles", "instant,fixed-2ms"], readers: fourReaders) {
             try CLI.run([
@@ -65,7 +66,9 @@ struct PoolTests {
         for (instant, delayed) in [(0, 1), (2, 3)] {
             let fast = try #require(medians[fourReaders[instant]])
             let slow = try #require(medians[fourReaders[delayed]])
-            #expect(slow >= 20_000_000 && slow > fast, "\(fourReaders[delayed]) \(slow) ns vs \(fourReaders[instant]) \(fast) ns")
+            #expect(
+                slow >= 20_000_000 && slow > fast,
+                "\(fourReaders[delayed]) \(slow) ns vs \(fourReaders[instant]) \(fast) ns")
         }
         // Round-robin: every reader's iteration k comes before any reader's iteration k + 2.
         let order = file.iterations.map { ($0.reader, $0.index) }

@@ -16,7 +16,8 @@ struct RunCommandTests {
         let out = folder.appendingPathComponent("result.json").path
         let csv = folder.appendingPathComponent("samples.csv").path
         let outcome = try CLI.run([
-            "run", "--simulate", "--scenario", scenario, "--iterations", "8", "--warmup", "1", "--out", out, "--csv", csv,
+            "run", "--simulate", "--scenario", scenario, "--iterations", "8", "--warmup", "1", "--out", out, "--csv",
+            csv,
             "--quiet",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
@@ -46,7 +47,8 @@ struct RunCommandTests {
             "run", "--simulate", "--scenario", "visual", "--iterations", "2", "--warmup", "0", "--out", out, "--quiet",
         ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
-        #expect(outcome.stderr.contains("readerbench: reader 0: reader capabilities unknown"), "stderr: \(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains("readerbench: reader 0: reader capabilities unknown"), "stderr: \(outcome.stderr)")
         let reader = try ResultFile.load(out).header.readers[0].reader
         #expect(reader.nameModelKey == "name:Virtual PCD")
         #expect(reader.usbModelKey == nil && reader.usb == nil)
@@ -59,8 +61,10 @@ struct RunCommandTests {
         let folder = try CLI.temporaryDirectory()
         let out = folder.appendingPathComponent("result.json").path
         let outcome = try CLI.run(
-            ["run", "--simulate", "--scenario", "pin", "--iterations", "5", "--warmup", "0", "--warm",
-             "--pin-env", "RB_TEST_PIN", "--out", out, "--quiet"],
+            [
+                "run", "--simulate", "--scenario", "pin", "--iterations", "5", "--warmup", "0", "--warm",
+                "--pin-env", "RB_TEST_PIN", "--out", out, "--quiet",
+            ],
             environment: ["RB_TEST_PIN": "9876"])
         #expect(outcome.status == 4, "stderr: \(outcome.stderr)")
         #expect(outcome.stdout.contains("2 tries left"), "stdout: \(outcome.stdout)")
@@ -81,8 +85,10 @@ struct RunCommandTests {
         // The visual path sends 10 commands per iteration (SELECT AP, SELECT EF, header, 7 chunks):
         // command 20 is the last of the second iteration, so one iteration finishes first.
         let outcome = try CLI.run(
-            ["run", "--simulate", "--scenario", "visual", "--iterations", "5", "--warmup", "0", "--warm",
-             "--fault", "mute-on:20", "--timeout", "400", "--out", out, "--quiet"], timeout: 60)
+            [
+                "run", "--simulate", "--scenario", "visual", "--iterations", "5", "--warmup", "0", "--warm",
+                "--fault", "mute-on:20", "--timeout", "400", "--out", out, "--quiet",
+            ], timeout: 60)
         #expect(outcome.status == 3, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("did not complete within the 400 ms timeout"), "stderr: \(outcome.stderr)")
         let file = try ResultFile.load(out)
@@ -129,7 +135,9 @@ struct InProcessRunTests {
     func inProcessRunSaysWhatItMeasures() throws {
         let folder = try CLI.temporaryDirectory()
         let out = folder.appendingPathComponent("result.json").path
-        let outcome = try CLI.run(["run", "--in-process", "--iterations", "5", "--warmup", "0", "--warm", "--out", out, "--quiet"])
+        let outcome = try CLI.run([
+            "run", "--in-process", "--iterations", "5", "--warmup", "0", "--warm", "--out", out, "--quiet",
+        ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("THE HARNESS ONLY, NOT A READER"))
         let file = try ResultFile.load(out)

@@ -35,8 +35,10 @@ struct TraceEndToEndTests {
         let pin = "7395"
         let outcome = try whileSimulating(["--auth-pin", pin]) {
             try CLI.run(
-                ["run", "--reader", Rig.readers[1], "--scenario", "pin", "--iterations", "4", "--warmup", "1",
-                 "--pin-env", "RB_TEST_PIN", "--record", trace, "--out", out, "--csv", csv, "--quiet"],
+                [
+                    "run", "--reader", Rig.readers[1], "--scenario", "pin", "--iterations", "4", "--warmup", "1",
+                    "--pin-env", "RB_TEST_PIN", "--record", trace, "--out", out, "--csv", csv, "--quiet",
+                ],
                 environment: ["RB_TEST_PIN": pin])
         }
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")

@@ -86,7 +86,8 @@ struct PCSCErrorTests {
         #expect(error.name == "unknown PC/SC error")
         #expect(error.message == "pcsc-lite returned an unknown error")
         #expect(error.kind == .other)
-        #expect(error.description == "SCardTransmit: pcsc-lite returned an unknown error [unknown PC/SC error 0x80107777]")
+        #expect(
+            error.description == "SCardTransmit: pcsc-lite returned an unknown error [unknown PC/SC error 0x80107777]")
     }
 
     @Test("the transport error keeps the kind, the function and the constant")

@@ -27,7 +27,9 @@ struct PCSCServiceRigTests {
             status.status == 0 && status.output.contains("pcscd running (PID"),
             "this test restarts pcscd with scripts/virtual-reader, which must own it; status said: \(status.output)")
         try #require(
-            !status.output.split(separator: "\n").contains { $0.hasPrefix("virtual-reader: card") && $0.contains(" running") },
+            !status.output.split(separator: "\n").contains {
+                $0.hasPrefix("virtual-reader: card") && $0.contains(" running")
+            },
             "scripts/virtual-reader serves cards; stopping the rig would end them: \(status.output)")
 
         let served = try ServedCard(OffsetEchoCard(), slot: 0)

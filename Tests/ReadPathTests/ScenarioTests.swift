@@ -53,7 +53,9 @@ struct ScenarioTests {
         let outcome = engine.runIteration(powerAfter: .leave)
         #expect(outcome == nil)
         let phases = engine.recorder.phases
-        #expect(phases.map(\.phase) == [Phase.connect, .select, .verifyPIN, .sign, .readCertificate, .disconnect].map(\.rawValue))
+        #expect(
+            phases.map(\.phase)
+                == [Phase.connect, .select, .verifyPIN, .sign, .readCertificate, .disconnect].map(\.rawValue))
         for (earlier, later) in zip(phases, phases.dropFirst()) {
             #expect(earlier.endNanoseconds <= later.startNanoseconds)
         }
@@ -69,7 +71,9 @@ struct ScenarioTests {
         }
     }
 
-    @Test("iterations repeat: the engine reuses its storage and the card stays usable", arguments: [PowerAction.leave, .unpower])
+    @Test(
+        "iterations repeat: the engine reuses its storage and the card stays usable",
+        arguments: [PowerAction.leave, .unpower])
     func iterationsRepeat(power: PowerAction) throws {
         var engine = try makeEngine(.pin)
         for _ in 0..<5 {
@@ -102,7 +106,8 @@ struct ReadStrategyTests {
     @Test("one extended-length read fetches the rest on a card that takes extended APDUs")
     func extendedRead() throws {
         var engine = try makeEngine(
-            .visual, strategy: ReadStrategy(headerLength: .four, chunking: .extended), card: .contactlessExtended, pin: nil)
+            .visual, strategy: ReadStrategy(headerLength: .four, chunking: .extended), card: .contactlessExtended,
+            pin: nil)
         let outcome = engine.runIteration(powerAfter: .leave)
         #expect(outcome == nil)
         let checked = engine.checkResults()

@@ -28,7 +28,9 @@ enum Fixture {
                     id: 0,
                     reader: ReaderInfo(
                         identity: ReaderIdentity(name: "Sony FeliCa Port/PaSoRi 4.0 (0123456) 00 00"),
-                        atr: ATRDescription([0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09])),
+                        atr: ATRDescription([
+                            0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,
+                        ])),
                     card: card)
             ],
             instrumentation: Instrumentation(overheadNanosecondsPerAPDU: 812.5), labels: labels)

@@ -53,7 +53,8 @@ enum SmallRun {
             environment: Environment(os: "Debian", kernel: "6.1", machine: "x86_64", cpu: "CPU", cpuCount: 2),
             readers: [
                 ReaderRecord(
-                    id: 0, reader: ReaderInfo(name: "Reader A", identity: nil, modelKey: "usb:1234:5678 fw=1.00", atr: nil),
+                    id: 0,
+                    reader: ReaderInfo(name: "Reader A", identity: nil, modelKey: "usb:1234:5678 fw=1.00", atr: nil),
                     card: CardInfo(source: source, measures: "test"))
             ],
             instrumentation: Instrumentation(overheadNanosecondsPerAPDU: 10),

@@ -11,7 +11,9 @@ import Testing
 
 @Suite("The reader pool, in-process")
 struct ReaderPoolTests {
-    @Test("three readers, each schedule: one document, every reader's iterations, completed", arguments: RunOptions.Schedule.allCases)
+    @Test(
+        "three readers, each schedule: one document, every reader's iterations, completed",
+        arguments: RunOptions.Schedule.allCases)
     func everyScheduleCompletes(schedule: RunOptions.Schedule) throws {
         let (pool, path) = makePool(visualPlan(iterations: 5, schedule: schedule))
         for name in ["A", "B", "C"] { pool.add(scriptedEndpoint(name), pin: nil) }
@@ -86,7 +88,9 @@ struct ReaderPoolTests {
     func lateReaderJoins() throws {
         let observer = RecordingObserver()
         let (pool, path) = makePool(
-            RunPlan(scenario: .visual, modes: [.warm], iterations: 40, warmup: 0, intervalMilliseconds: 5, schedule: .parallel),
+            RunPlan(
+                scenario: .visual, modes: [.warm], iterations: 40, warmup: 0, intervalMilliseconds: 5,
+                schedule: .parallel),
             observer: observer)
         pool.add(scriptedEndpoint("first"), pin: nil)
         let done = DispatchSemaphore(value: 0)
@@ -111,7 +115,9 @@ struct ReaderPoolTests {
     @Test("hot-plug: a reader that appears in the reader list joins the run")
     func hotPlugJoins() throws {
         let (pool, path) = makePool(
-            RunPlan(scenario: .visual, modes: [.warm], iterations: 30, warmup: 0, intervalMilliseconds: 5, schedule: .parallel))
+            RunPlan(
+                scenario: .visual, modes: [.warm], iterations: 30, warmup: 0, intervalMilliseconds: 5,
+                schedule: .parallel))
         pool.add(scriptedEndpoint("A"), pin: nil)
         let listing = ScriptedListing(steps: [["A"], ["A", "B"]])
         pool.watchForNewReaders(
@@ -147,7 +153,10 @@ struct ReaderPoolTests {
         let (pool, path) = makePool(visualPlan())
         pool.add(
             ReaderEndpoint<ScriptedChannel>(
-                name: "broken", makeChannel: { () throws(TransportError) -> ScriptedChannel in throw TransportError(.readerUnavailable, "gone") },
+                name: "broken",
+                makeChannel: { () throws(TransportError) -> ScriptedChannel in
+                    throw TransportError(.readerUnavailable, "gone")
+                },
                 describe: { _ in fatalError("never described") }),
             pin: nil)
         let error = #expect(throws: RunEngineError.self) { try pool.run() }
@@ -193,12 +202,14 @@ struct VerdictTests {
             ReaderSummary(
                 reader: id,
                 warm: ModeSummary(
-                    iterations: reader.1, succeeded: reader.1 - reader.2, failuresByCause: ["pcsc": reader.2], total: nil,
+                    iterations: reader.1, succeeded: reader.1 - reader.2, failuresByCause: ["pcsc": reader.2],
+                    total: nil,
                     phases: [], apduKinds: []),
                 cold: nil, stopReason: reader.0, note: "")
         }
         return RunOutcome(
-            header: header, summary: RunSummary(readers: summaries, stopReason: .completed, note: ""), maxFailureRate: allowed)
+            header: header, summary: RunSummary(readers: summaries, stopReason: .completed, note: ""),
+            maxFailureRate: allowed)
     }
 
     @Test("PIN safety outranks a reader that could not finish, which outranks failed iterations")
@@ -207,7 +218,10 @@ struct VerdictTests {
         #expect(outcome([(.completed, 10, 1)]).verdict == .iterationsFailed(failed: 1, of: 10))
         #expect(outcome([(.completed, 10, 1)], allowed: 0.1).verdict == .passed)
         #expect(outcome([(.completed, 10, 2)], allowed: 0.1).verdict == .iterationsFailed(failed: 2, of: 10))
-        if case .environment = outcome([(.readerGone, 10, 1), (.completed, 10, 5)]).verdict {} else { Issue.record("reader gone") }
+        if case .environment = outcome([(.readerGone, 10, 1), (.completed, 10, 5)]).verdict {
+        } else {
+            Issue.record("reader gone")
+        }
         if case .pinStopped = outcome([(.timeout, 10, 1), (.pinStopped, 1, 1)]).verdict {} else { Issue.record("PIN") }
         #expect(outcome([(.interrupted, 3, 0)]).verdict == .passed)
     }

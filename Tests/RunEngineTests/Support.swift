@@ -43,7 +43,8 @@ struct ScriptedChannel: CardConnection {
         exchanges += 1
         switch trouble {
         case .readerGoneAfter(let limit) where exchanges > limit:
-            throw TransportError(.readerUnavailable, "the reader went away", code: "SCARD_E_READER_UNAVAILABLE 0x80100017")
+            throw TransportError(
+                .readerUnavailable, "the reader went away", code: "SCARD_E_READER_UNAVAILABLE 0x80100017")
         case .stuckAfter(let limit, let gate) where exchanges > limit:
             gate.wait()
             throw TransportError(.other, "released after the test")

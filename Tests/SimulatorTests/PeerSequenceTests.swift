@@ -33,7 +33,9 @@ struct PeerSequenceTests {
     }
 
     /// Sends one command and returns (data, SW), failing the test on transport errors.
-    func send(_ card: borrowing PCSCCard, _ header: APDUHeader, data: [UInt8] = [], le: Int? = nil) throws -> ([UInt8], StatusWord) {
+    func send(_ card: borrowing PCSCCard, _ header: APDUHeader, data: [UInt8] = [], le: Int? = nil) throws -> (
+        [UInt8], StatusWord
+    ) {
         var command = APDUBuffer(capacity: 300)
         var response = APDUBuffer()
         try command.encode(header, data: data.span, expectedLength: le)
@@ -42,7 +44,9 @@ struct PeerSequenceTests {
         return (Array(bytes.dropLast(2)), StatusWord(sw1: bytes[bytes.count - 2], sw2: bytes[bytes.count - 1]))
     }
 
-    @Test("a peer's JPKI sequence works: select, token, certificate in 256-byte chunks, VERIFY, sign, and the signature verifies")
+    @Test(
+        "a peer's JPKI sequence works: select, token, certificate in 256-byte chunks, VERIFY, sign, and the signature verifies"
+    )
     func peerSequenceShortReads() throws {
         try withServedCard(SimulatorConfiguration()) {
             let context = try PCSCContext()
@@ -59,15 +63,18 @@ struct PeerSequenceTests {
             let total = 4 + (Int(certificate[2]) << 8 | Int(certificate[3]))
             while certificate.count < total {
                 let offset = certificate.count
-                let chunk = try send(card, APDUHeader(cla: 0, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF)), le: 256)
+                let chunk = try send(
+                    card, APDUHeader(cla: 0, ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF)), le: 256)
                 #expect(chunk.1 == .success)
                 certificate += chunk.0.prefix(total - offset)
             }
             #expect(certificate == SyntheticIdentity.authCertificate)
             // VERIFY the auth PIN, then sign with the auth key.
             #expect(try send(card, APDUHeader(cla: 0, ins: 0xA4, p1: 2, p2: 0x0C), data: [0x00, 0x18]).1 == .success)
-            #expect(try send(card, APDUHeader(cla: 0, ins: 0x20, p1: 0, p2: 0x80)).1 == .verificationFailed(triesLeft: 3))
-            #expect(try send(card, APDUHeader(cla: 0, ins: 0x20, p1: 0, p2: 0x80), data: Array("1234".utf8)).1 == .success)
+            #expect(
+                try send(card, APDUHeader(cla: 0, ins: 0x20, p1: 0, p2: 0x80)).1 == .verificationFailed(triesLeft: 3))
+            #expect(
+                try send(card, APDUHeader(cla: 0, ins: 0x20, p1: 0, p2: 0x80), data: Array("1234".utf8)).1 == .success)
             #expect(try send(card, APDUHeader(cla: 0, ins: 0xA4, p1: 2, p2: 0x0C), data: [0x00, 0x17]).1 == .success)
             let digestInfo = try Challenge.digestInfo(for: Array("challenge".utf8))
             let signed = try send(card, APDUHeader(cla: 0x80, ins: 0x2A, p1: 0, p2: 0x80), data: digestInfo, le: 256)
@@ -88,7 +95,8 @@ struct PeerSequenceTests {
             let jpki: [UInt8] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]
             _ = try send(card, APDUHeader(cla: 0, ins: 0xA4, p1: 4, p2: 0x0C), data: jpki)
             _ = try send(card, APDUHeader(cla: 0, ins: 0xA4, p1: 2, p2: 0x0C), data: [0x00, 0x0A])
-            let whole = try send(card, APDUHeader(cla: 0, ins: 0xB0, p1: 0, p2: 0), le: SyntheticIdentity.authCertificate.count)
+            let whole = try send(
+                card, APDUHeader(cla: 0, ins: 0xB0, p1: 0, p2: 0), le: SyntheticIdentity.authCertificate.count)
             #expect(whole.1 == .success)
             #expect(whole.0 == SyntheticIdentity.authCertificate)
             try card.disconnect(.leave)

@@ -7,7 +7,9 @@ import Traces
 
 @Suite("Importing pcsc-spy, apdu4j and scriptor logs")
 struct ImportTests {
-    @Test("a real pcsc-spy 1.9.9 raw log imports with durations from entry and exit times", arguments: ["pcsc-spy-1.9.9.log", "pcsc-spy-5field.log"])
+    @Test(
+        "a real pcsc-spy 1.9.9 raw log imports with durations from entry and exit times",
+        arguments: ["pcsc-spy-1.9.9.log", "pcsc-spy-5field.log"])
     func pcscSpy(_ name: String) throws {
         let text = try Fixture.text(name)
         #expect(TraceImport.detectFormat(text) == .pcscSpy)
@@ -53,7 +55,9 @@ struct ImportTests {
             } catch {
                 // A log cut before its first call holds nothing to import; any other problem is on a line.
                 let holdsACall = String(decoding: text[0..<length], as: UTF8.self).contains("|SCard")
-                #expect(error.line != nil || (error.code == .importFormat && !holdsACall), "prefix of \(length) bytes: \(error)")
+                #expect(
+                    error.line != nil || (error.code == .importFormat && !holdsACall),
+                    "prefix of \(length) bytes: \(error)")
             }
         }
     }
@@ -72,7 +76,8 @@ struct ImportTests {
         let badHex = "1@>|1|2|SCardTransmit\n1@0x1\n1@0x2\n1@0x10\n1@0x2\n1@00 GG\n1@<|1|3|SCardTransmit|0x00000000\n"
         let hexError = #expect(throws: TraceError.self) { try TraceImport.pcscSpy(badHex) }
         #expect(hexError?.code == .invalidHex && hexError?.line == 6)
-        let verify = "1@>|1|2|SCardTransmit\n1@0x1\n1@0x2\n1@0x10\n1@0x00000009\n1@00 20 00 80 04 31 32 33 34 \n1@0x1\n1@0x10\n1@0x2\n1@90 00 \n1@<|1|9|SCardTransmit|0x00000000\n"
+        let verify =
+            "1@>|1|2|SCardTransmit\n1@0x1\n1@0x2\n1@0x10\n1@0x00000009\n1@00 20 00 80 04 31 32 33 34 \n1@0x1\n1@0x10\n1@0x2\n1@90 00 \n1@<|1|9|SCardTransmit|0x00000000\n"
         let trace = try TraceImport.pcscSpy(verify)
         #expect(trace.commandBytes(of: 0) == bytes("00200080042A2A2A2A"))
         #expect(trace.events[0].duration == 7_000)
@@ -96,7 +101,9 @@ struct ImportTests {
 
     @Test("an apdu4j dump that ends after a command fails with that line")
     func apdu4jTruncated() throws {
-        let error = #expect(throws: TraceError.self) { try TraceImport.apdu4j("# ATR: 3B00\n00A4040C\n# 1ms\n9000\n00B00000\n") }
+        let error = #expect(throws: TraceError.self) {
+            try TraceImport.apdu4j("# ATR: 3B00\n00A4040C\n# 1ms\n9000\n00B00000\n")
+        }
         #expect(error?.code == .truncatedLine && error?.line == 5)
     }
 
@@ -151,7 +158,8 @@ struct InfoDiffTests {
             var command = a.commandBytes(of: index)
             if index == 3 { response = bytes("6A82") }
             if index == 10 { command = bytes("00B0000008") }
-            b.appendTransmit(time: 0, duration: a.events[index].duration * 2, command: command.span, response: response.span)
+            b.appendTransmit(
+                time: 0, duration: a.events[index].duration * 2, command: command.span, response: response.span)
         }
         let diff = TraceDiff(a, b)
         #expect(diff.firstResponseDifference?.exchange == 1)

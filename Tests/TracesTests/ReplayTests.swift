@@ -121,7 +121,8 @@ struct ReplayTests {
     func recordedFailure() throws {
         var trace = Trace(header: testHeader())
         let select = bytes("00A4040C0AD392F000260100000001")
-        trace.appendTransmit(time: 0, duration: 10, command: select.span, response: Span<UInt8>(), result: PCSCResult.removedCard)
+        trace.appendTransmit(
+            time: 0, duration: 10, command: select.span, response: Span<UInt8>(), result: PCSCResult.removedCard)
         var channel = try TraceReplayChannel(trace: trace)
         var response = APDUBuffer()
         let error = #expect(throws: TransportError.self) { try channel.transmitRaw(select.span, into: &response) }

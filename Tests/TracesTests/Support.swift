@@ -26,7 +26,9 @@ struct ScriptedCard: VirtualCard {
             for k in offset..<min(offset + le, file.count) { response.append(file[k]) }
             response.append(StatusWord.success)
         case 0x20:
-            let pinOK = command.count == 9 && command[5] == 0x31 && command[6] == 0x32 && command[7] == 0x33 && command[8] == 0x34
+            let pinOK =
+                command.count == 9 && command[5] == 0x31 && command[6] == 0x32 && command[7] == 0x33
+                && command[8] == 0x34
             response.append(StatusWord(rawValue: pinOK ? 0x9000 : 0x63C2))
         default:
             response.append(StatusWord(rawValue: 0x6D00))
@@ -36,7 +38,9 @@ struct ScriptedCard: VirtualCard {
 }
 
 enum Fixture {
-    static var directory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures") }
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    }
 
     static func text(_ name: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
@@ -62,7 +66,8 @@ func sampleTraceText() -> [UInt8] {
     var t: UInt64 = 0
     for iteration in 0..<2 {
         let challenge = challenges[iteration]
-        try! writer.iteration(time: t, number: iteration, mode: iteration == 0 ? .cold : .warm, challenge: challenge.span)
+        try! writer.iteration(
+            time: t, number: iteration, mode: iteration == 0 ? .cold : .warm, challenge: challenge.span)
         try! writer.connect(time: t + 1, duration: 500)
         let exchanges: [(String, String, UInt64)] = [
             ("00A4040C0AD392F000260100000001", "9000", 1_000),

@@ -51,7 +51,9 @@ struct TraceFormatTests {
     @Test("key order and whitespace do not matter; unknown fields are ignored")
     func tolerantScanner() throws {
         var lines = Array(testHeader().jsonLine())
-        lines += Array("\n  { \"rv\" : 0 , \"future\": {\"a\":[1,2,{\"b\":null}]}, \"r\":\"90 00\",\"c\":\"00a4040c\", \"d\":5,\"t\":7,\"type\":\"transmit\" }  \r\n\n".utf8)
+        lines += Array(
+            "\n  { \"rv\" : 0 , \"future\": {\"a\":[1,2,{\"b\":null}]}, \"r\":\"90 00\",\"c\":\"00a4040c\", \"d\":5,\"t\":7,\"type\":\"transmit\" }  \r\n\n"
+                .utf8)
         let trace = try Trace(parsing: lines)
         #expect(trace.events.count == 1)
         #expect(trace.commandBytes(of: 0) == [0x00, 0xA4, 0x04, 0x0C])
@@ -97,7 +99,10 @@ struct TraceFormatTests {
         ("{\"type\":\"header\",\"format\":\"readerbench-trace\",\"version\":1}", .misplacedHeader),
         ("{\"t\":1}", .missingField),
         ("[1,2]", .invalidJSON),
-        ("{\"type\":\"transmit\",\"t\":99999999999999999999,\"d\":2,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}", .outOfRange),
+        (
+            "{\"type\":\"transmit\",\"t\":99999999999999999999,\"d\":2,\"c\":\"00A4\",\"r\":\"9000\",\"rv\":0}",
+            .outOfRange
+        ),
     ]
 
     @Test("broken event lines fail with their code and line number", arguments: 0..<TraceFormatTests.badLines.count)
@@ -112,7 +117,9 @@ struct TraceFormatTests {
     @Test("an oversized command is refused")
     func oversizedCommand() throws {
         let command = String(repeating: "00", count: TraceLimits.maximumCommandBytes + 1)
-        let text = Array(testHeader().jsonLine()) + Array("\n{\"type\":\"transmit\",\"t\":1,\"d\":2,\"c\":\"\(command)\",\"r\":\"9000\",\"rv\":0}\n".utf8)
+        let text =
+            Array(testHeader().jsonLine())
+            + Array("\n{\"type\":\"transmit\",\"t\":1,\"d\":2,\"c\":\"\(command)\",\"r\":\"9000\",\"rv\":0}\n".utf8)
         let error = #expect(throws: TraceError.self) { try Trace(parsing: text) }
         #expect(error?.code == .oversized && error?.line == 2)
     }
@@ -124,10 +131,22 @@ struct TraceFormatTests {
         #expect((try? Trace(parsing: wrongFormat)) == nil)
         let codes: [([UInt8], TraceError.Code)] = [
             (wrongFormat, .unknownFormat),
-            (Array(text(testHeader().jsonLine()).replacingOccurrences(of: "\"version\":1", with: "\"version\":2").utf8), .unsupportedVersion),
+            (
+                Array(
+                    text(testHeader().jsonLine()).replacingOccurrences(of: "\"version\":1", with: "\"version\":2").utf8),
+                .unsupportedVersion
+            ),
             (Array("{\"type\":\"connect\",\"t\":0}\n".utf8), .misplacedHeader),
-            (Array(text(testHeader().jsonLine()).replacingOccurrences(of: "\"synthetic\":true,", with: "").utf8), .missingField),
-            (Array(text(testHeader().jsonLine()).replacingOccurrences(of: "\"atr\":\"3B80800101\"", with: "\"atr\":\"3B8\"").utf8), .invalidHex),
+            (
+                Array(text(testHeader().jsonLine()).replacingOccurrences(of: "\"synthetic\":true,", with: "").utf8),
+                .missingField
+            ),
+            (
+                Array(
+                    text(testHeader().jsonLine()).replacingOccurrences(
+                        of: "\"atr\":\"3B80800101\"", with: "\"atr\":\"3B8\""
+                    ).utf8), .invalidHex
+            ),
             ([], .missingHeader),
         ]
         for (input, code) in codes {
@@ -188,7 +207,9 @@ struct TraceFormatTests {
 
     @Test("a trace file loads from disk, and errors name the line")
     func loadFromFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UInt64.random(in: 0...UInt64.max)).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "trace-\(UInt64.random(in: 0...UInt64.max)).jsonl"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             var writer = try TraceWriter(path: path, header: testHeader())

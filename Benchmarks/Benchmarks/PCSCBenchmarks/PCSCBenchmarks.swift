@@ -103,7 +103,8 @@ final class TransmitSession: @unchecked Sendable {
             }
             states[0].acknowledge()
         }
-        throw BenchmarkRigError("the served card did not show up in \(reader) within 5 s; is slot \(benchmarkSlot) free?")
+        throw BenchmarkRigError(
+            "the served card did not show up in \(reader) within 5 s; is slot \(benchmarkSlot) free?")
     }
 
     /// One measured exchange.
@@ -114,7 +115,9 @@ final class TransmitSession: @unchecked Sendable {
 
     /// The borrow of `command`'s span must end inside one function; a class property cannot lend it further.
     @inline(__always)
-    static func send(_ card: borrowing PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer) throws(PCSCError) {
+    static func send(_ card: borrowing PCSCCard, _ command: borrowing APDUBuffer, _ response: inout APDUBuffer)
+        throws(PCSCError)
+    {
         try card.transmit(command.span, into: &response)
     }
 }

@@ -91,7 +91,8 @@ func serve(slot: Int, command: [UInt8]) {
     let thread: VPCDCardThread<ScriptedCard>
     do {
         thread = try VPCDCardThread(
-            card: card, configuration: VPCDServerConfiguration(endpoint: .slot(slot), giveUpConnectingAfter: .seconds(10)))
+            card: card,
+            configuration: VPCDServerConfiguration(endpoint: .slot(slot), giveUpConnectingAfter: .seconds(10)))
     } catch {
         fail("\(error)")
     }
@@ -117,7 +118,8 @@ func main() {
         guard count >= 1, warmup >= 0, let bytes = try? Hex.decode(hex), bytes.count >= 4 else { usage() }
         transmitLoop(reader: arguments[2], count: count, command: bytes, warmup: warmup)
     case "serve":
-        guard arguments.count <= 4, let slot = Int(arguments[2]), let bytes = try? Hex.decode(arguments.count > 3 ? arguments[3] : defaultAPDU)
+        guard arguments.count <= 4, let slot = Int(arguments[2]),
+            let bytes = try? Hex.decode(arguments.count > 3 ? arguments[3] : defaultAPDU)
         else { usage() }
         serve(slot: slot, command: bytes)
     default:

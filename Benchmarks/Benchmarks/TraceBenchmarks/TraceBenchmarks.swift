@@ -35,14 +35,18 @@ func readPathExchanges() -> [(command: [UInt8], response: [UInt8], duration: UIn
 /// A trace of `iterations` identical iterations (same challenge, so one command list replays).
 func makeTrace(iterations: Int) -> Trace {
     let exchanges = readPathExchanges()
-    var trace = Trace(header: TraceHeader(reader: .init(name: "Benchmark Reader", modelKey: "bench"), atr: [0x3B, 0x80, 0x80, 0x01, 0x01], synthetic: true))
+    var trace = Trace(
+        header: TraceHeader(
+            reader: .init(name: "Benchmark Reader", modelKey: "bench"), atr: [0x3B, 0x80, 0x80, 0x01, 0x01],
+            synthetic: true))
     let challenge = [UInt8](repeating: 0x42, count: 32)
     var t: UInt64 = 0
     for k in 0..<iterations {
         trace.appendIteration(time: t, number: k, mode: .warm, challenge: challenge.span)
         trace.appendConnect(time: t)
         for exchange in exchanges {
-            trace.appendTransmit(time: t, duration: exchange.duration, command: exchange.command.span, response: exchange.response.span)
+            trace.appendTransmit(
+                time: t, duration: exchange.duration, command: exchange.command.span, response: exchange.response.span)
             t += exchange.duration
         }
         trace.appendDisconnect(time: t, action: .leave)
@@ -52,9 +56,12 @@ func makeTrace(iterations: Int) -> Trace {
 
 /// Writes a trace of about `exchangeCount` exchanges to a temporary file; returns its path and size.
 func writeLargeTrace(exchangeCount: Int) -> (path: String, bytes: Int) {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("readerbench-trace-1M-\(getpid()).jsonl").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("readerbench-trace-1M-\(getpid()).jsonl")
+        .path
     let exchanges = readPathExchanges()
-    let header = TraceHeader(reader: .init(name: "Benchmark Reader", modelKey: "bench"), atr: [0x3B, 0x80, 0x80, 0x01, 0x01], synthetic: true)
+    let header = TraceHeader(
+        reader: .init(name: "Benchmark Reader", modelKey: "bench"), atr: [0x3B, 0x80, 0x80, 0x01, 0x01], synthetic: true
+    )
     var writer = try! TraceWriter(path: path, header: header)
     let challenge = [UInt8](repeating: 0x42, count: 32)
     var t: UInt64 = 0
@@ -63,7 +70,8 @@ func writeLargeTrace(exchangeCount: Int) -> (path: String, bytes: Int) {
     while written < exchangeCount {
         try! writer.iteration(time: t, number: iteration, mode: .warm, challenge: challenge.span)
         for exchange in exchanges where written < exchangeCount {
-            try! writer.transmit(time: t, duration: exchange.duration, command: exchange.command.span, response: exchange.response.span)
+            try! writer.transmit(
+                time: t, duration: exchange.duration, command: exchange.command.span, response: exchange.response.span)
             t += exchange.duration
             written += 1
         }
@@ -189,7 +197,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "Trace.load1M",
         configuration: .init(
-            metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], timeUnits: .milliseconds, warmupIterations: 1,
+            metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], timeUnits: .milliseconds,
+            warmupIterations: 1,
             maxDuration: .seconds(30), maxIterations: 5,
             setup: {
                 let file = writeLargeTrace(exchangeCount: 1_000_000)

@@ -31,7 +31,9 @@ struct APDUCommand: ParsableCommand {
         var chain: Int?
 
         func run() throws {
-            if extended && short { throw fail("--extended and --short exclude each other", status: ExitStatus.badInput) }
+            if extended && short {
+                throw fail("--extended and --short exclude each other", status: ExitStatus.badInput)
+            }
             let header: APDUHeader
             let bytes: [UInt8]
             do {
@@ -69,7 +71,8 @@ struct APDUCommand: ParsableCommand {
                 let last = index == plan.segmentCount - 1
                 let segment = Array(data[plan.dataRange(ofSegment: index)])
                 try buffer.encode(
-                    last ? header : header.chained, data: segment.span, expectedLength: last ? le : nil, form: plan.form)
+                    last ? header : header.chained, data: segment.span, expectedLength: last ? le : nil, form: plan.form
+                )
                 lines.append(Hex.encode(buffer.span))
             }
             return lines
@@ -110,7 +113,10 @@ struct APDUCommand: ParsableCommand {
 
         static func responseLines(_ bytes: [UInt8]) throws(APDUError) -> [String] {
             let view = try ResponseView(bytes.span)
-            return ["data (\(view.data.count) bytes): \(Hex.encode(view.data, style: .spaced))", "status: \(view.statusWord)"]
+            return [
+                "data (\(view.data.count) bytes): \(Hex.encode(view.data, style: .spaced))",
+                "status: \(view.statusWord)",
+            ]
         }
 
         /// What the command asks for, then its case, header, data (PINs redacted) and Le.
@@ -119,11 +125,16 @@ struct APDUCommand: ParsableCommand {
             let view = try CommandView(bytes.span)
             let h = view.header
             var lines = [description.summary]
-            lines.append("case \(view.caseNumber)\(view.isExtended ? " extended" : view.caseNumber == 1 ? "" : " short")")
-            lines.append("CLA \(Hex.encode([h.cla]))  INS \(Hex.encode([h.ins]))  P1 \(Hex.encode([h.p1]))  P2 \(Hex.encode([h.p2]))")
+            lines.append(
+                "case \(view.caseNumber)\(view.isExtended ? " extended" : view.caseNumber == 1 ? "" : " short")")
+            lines.append(
+                "CLA \(Hex.encode([h.cla]))  INS \(Hex.encode([h.ins]))  P1 \(Hex.encode([h.p1]))  P2 \(Hex.encode([h.p2]))"
+            )
             if !description.shownData.isEmpty {
                 let redacted = description.dataIsRedacted ? " (PIN, redacted)" : ""
-                lines.append("Lc \(description.shownData.count): \(Hex.encode(description.shownData, style: .spaced))\(redacted)")
+                lines.append(
+                    "Lc \(description.shownData.count): \(Hex.encode(description.shownData, style: .spaced))\(redacted)"
+                )
             }
             if let le = view.expectedLength { lines.append("Le \(le)") }
             return lines

@@ -40,7 +40,8 @@ struct CalibrateCommand: ParsableCommand {
             throw fail("--reader, --simulate and --in-process exclude each other", status: ExitStatus.badInput)
         }
         var options = quick ? CalibrationOptions.quick : CalibrationOptions.full
-        let environment = Environment.current(pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version)
+        let environment = Environment.current(
+            pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version)
         var lease: RigLease?
         defer { lease?.stop() }
         let target: CalibrationTarget
@@ -49,7 +50,8 @@ struct CalibrateCommand: ParsableCommand {
         } else if let reader {
             let names: [String]
             do { names = try CardSourceSelection.resolve(readers: [reader], models: [], all: false) } catch {
-                throw fail(error.message, status: error.code == .badInput ? ExitStatus.badInput : ExitStatus.environment)
+                throw fail(
+                    error.message, status: error.code == .badInput ? ExitStatus.badInput : ExitStatus.environment)
             }
             target = .reader(names[0])
         } else {
@@ -61,7 +63,8 @@ struct CalibrateCommand: ParsableCommand {
             guard let slot = CardSourceSelection.freeVirtualSlot() else {
                 throw fail(
                     "every virtual reader slot holds a card: stop the `readerbench simulate` using one, or start the rig "
-                        + "with more readers (scripts/virtual-reader start --readers 4)", status: ExitStatus.environment)
+                        + "with more readers (scripts/virtual-reader start --readers 4)", status: ExitStatus.environment
+                )
             }
             target = .vpcd(slot: slot)
             if !quick, let path = trace ?? ShippedTraces.find("simulated-contactless-212k.pin.trace.jsonl") {
@@ -99,7 +102,8 @@ struct CalibrateCommand: ParsableCommand {
 enum ShippedTraces {
     static func find(_ name: String) -> String? {
         var candidates = [FileManager.default.currentDirectoryPath + "/Traces/" + name]
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(folder.appendingPathComponent("Traces/" + name).path)
             folder = folder.deletingLastPathComponent()
@@ -165,55 +169,71 @@ enum CalibrationTable {
         func pct(_ x: Double) -> String { String(format: "%+.1f%%", x * 100) }
         Swift.print("host calibration — \(c.stack), \(c.measuredAt) (all figures measured here; ms unless noted)")
         Swift.print("")
-        Swift.print("clock: CLOCK_MONOTONIC, resolution \(c.clock.resolutionNanoseconds) ns, smallest step "
-            + "\(c.clock.smallestStepNanoseconds) ns, one reading \(String(format: "%.0f", c.clock.readNanoseconds)) ns")
+        Swift.print(
+            "clock: CLOCK_MONOTONIC, resolution \(c.clock.resolutionNanoseconds) ns, smallest step "
+                + "\(c.clock.smallestStepNanoseconds) ns, one reading \(String(format: "%.0f", c.clock.readNanoseconds)) ns"
+        )
         Swift.print("instrumentation: \(String(format: "%.0f", c.instrumentationNanosecondsPerAPDU)) ns per APDU")
         if let wake = c.wakeUpLateness {
-            Swift.print("wake-up lateness of a 1 ms sleep: p50 \(ms(wake.p50)), p99 \(ms(wake.p99)), max \(ms(wake.max))")
+            Swift.print(
+                "wake-up lateness of a 1 ms sleep: p50 \(ms(wake.p50)), p99 \(ms(wake.p99)), max \(ms(wake.max))")
         }
         if let floor = c.floor {
             Swift.print("")
             Swift.print(SummaryTable.row(["round-trip floor", "n", "min", "p50", "p90", "p99", "max"]))
-            Swift.print(SummaryTable.row([
-                "instant card", String(floor.count), ms(floor.min), ms(floor.p50), ms(floor.p90), ms(floor.p99), ms(floor.max),
-            ]))
+            Swift.print(
+                SummaryTable.row([
+                    "instant card", String(floor.count), ms(floor.min), ms(floor.p50), ms(floor.p90), ms(floor.p99),
+                    ms(floor.max),
+                ]))
         }
         if !c.delays.isEmpty {
             Swift.print("")
-            Swift.print(SummaryTable.row(["card busy (injected)", "n", "measured", "added p50", "added p99", "beyond floor"]))
+            Swift.print(
+                SummaryTable.row(["card busy (injected)", "n", "measured", "added p50", "added p99", "beyond floor"]))
             for d in c.delays {
                 let beyond = d.overheadP50 - Int64(c.floor?.p50 ?? 0)
-                Swift.print(SummaryTable.row([
-                    ms(d.injectedNanoseconds) + " ms", String(d.count), ms(d.measuredP50), signed(d.overheadP50),
-                    signed(d.overheadP99), signed(beyond),
-                ]))
+                Swift.print(
+                    SummaryTable.row([
+                        ms(d.injectedNanoseconds) + " ms", String(d.count), ms(d.measuredP50), signed(d.overheadP50),
+                        signed(d.overheadP99), signed(beyond),
+                    ]))
             }
         }
         if let causes = c.causes, !causes.isEmpty {
             Swift.print("")
             Swift.print("where the added time comes from (card busy \(ms(causes[0].injectedNanoseconds)) ms):")
             if let base = c.delays.first(where: { $0.injectedNanoseconds == causes[0].injectedNanoseconds }) {
-                Swift.print(SummaryTable.row(["  as measured above", signed(base.overheadP50), signed(base.overheadP99)], first: 72))
+                Swift.print(
+                    SummaryTable.row(
+                        ["  as measured above", signed(base.overheadP50), signed(base.overheadP99)], first: 72))
             }
             for cause in causes {
-                Swift.print(SummaryTable.row(["  " + cause.name, signed(cause.overheadP50), signed(cause.overheadP99)], first: 72))
+                Swift.print(
+                    SummaryTable.row(
+                        ["  " + cause.name, signed(cause.overheadP50), signed(cause.overheadP99)], first: 72))
             }
         }
         if let replay = c.replay {
             Swift.print("")
-            Swift.print("replay fidelity through vpcd of \(replay.trace) (compensation \(ms(replay.compensationNanoseconds)) ms):")
+            Swift.print(
+                "replay fidelity through vpcd of \(replay.trace) (compensation \(ms(replay.compensationNanoseconds)) ms):"
+            )
             Swift.print(SummaryTable.row(["APDU kind", "recorded", "replayed", "error", "compens.", "error"]))
             for kind in replay.kinds {
                 let error = kind.error
-                Swift.print(SummaryTable.row([
-                    kind.kind, ms(kind.recordedP50), ms(kind.replayedP50), pct(error.plain), ms(kind.compensatedP50),
-                    pct(error.compensated),
-                ]))
+                Swift.print(
+                    SummaryTable.row([
+                        kind.kind, ms(kind.recordedP50), ms(kind.replayedP50), pct(error.plain),
+                        ms(kind.compensatedP50),
+                        pct(error.compensated),
+                    ]))
             }
         }
         if let aa = c.aa {
             Swift.print("")
-            Swift.print("A/A noise: two runs of \(aa.iterationsPerSide) iterations (\(aa.workload)), second / first − 1:")
+            Swift.print(
+                "A/A noise: two runs of \(aa.iterationsPerSide) iterations (\(aa.workload)), second / first − 1:")
             Swift.print(SummaryTable.row(["series", "p50", "p90", "p99"]))
             for series in aa.series {
                 Swift.print(SummaryTable.row([series.name, pct(series.p50), pct(series.p90), pct(series.p99)]))

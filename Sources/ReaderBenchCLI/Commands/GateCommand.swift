@@ -72,7 +72,8 @@ struct GateCommand: ParsableCommand {
         let decision: GateDecision
         do {
             guard let baselineDocument = try RunArguments.documents([baseline], database: database).first else {
-                throw RunArgumentError.comparison(RunComparisonError(.unreadable, path: baseline, reason: "no such run"))
+                throw RunArgumentError.comparison(
+                    RunComparisonError(.unreadable, path: baseline, reason: "no such run"))
             }
             decision = GateDecision(
                 report: try RunComparer(settings: settings).compare([baselineDocument, currentDocument]),

@@ -44,7 +44,9 @@ struct PingCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard count > 0, warmup >= 0 else { throw fail("--count must be positive and --warmup not negative", status: ExitStatus.badInput) }
+        guard count > 0, warmup >= 0 else {
+            throw fail("--count must be positive and --warmup not negative", status: ExitStatus.badInput)
+        }
         let commandBytes: [UInt8]
         do {
             commandBytes = try Hex.decode(apdu)
@@ -82,7 +84,9 @@ struct PingCommand: ParsableCommand {
         let report = Report(
             reader: name, atr: Hex.encode(card.atr, style: .spaced), command: Hex.encode(commandBytes, style: .spaced),
             statusWord: lastStatus.description, count: summary.count,
-            microseconds: .init(min: us(summary.min), p50: us(summary.p50), p90: us(summary.p90), p99: us(summary.p99), max: us(summary.max)))
+            microseconds: .init(
+                min: us(summary.min), p50: us(summary.p50), p90: us(summary.p90), p99: us(summary.p99),
+                max: us(summary.max)))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -93,7 +97,8 @@ struct PingCommand: ParsableCommand {
             print("command  \(report.command) → \(report.statusWord)")
             print("round trip over \(report.count) sends (µs, measured):")
             let m = report.microseconds
-            print(String(format: "  min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", m.min, m.p50, m.p90, m.p99, m.max))
+            print(
+                String(format: "  min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", m.min, m.p50, m.p90, m.p99, m.max))
         }
         try? card.disconnect(.leave)
     }

@@ -78,8 +78,12 @@ struct ReadersCommand: ParsableCommand {
                 var place = [usb.location.map { "at \($0)" }, usb.speed, usb.maxPowerMilliamps.map { "\($0) mA" }]
                     .compactMap { $0 }.joined(separator: ", ")
                 if !place.isEmpty { place = ", " + place }
-                let how = usb.source == .libusb ? "matched by " + usb.evidence.joined(separator: ", ") : "from the CCID driver's attributes"
-                print("  usb     \(String(format: "%04X:%04X", usb.vendorID, usb.productID)) release \(usb.release)\(place) (\(how))")
+                let how =
+                    usb.source == .libusb
+                    ? "matched by " + usb.evidence.joined(separator: ", ") : "from the CCID driver's attributes"
+                print(
+                    "  usb     \(String(format: "%04X:%04X", usb.vendorID, usb.productID)) release \(usb.release)\(place) (\(how))"
+                )
             }
             if let notes = entry.capabilities {
                 print("  ccid    " + notes.explanations.joined(separator: "; "))
@@ -94,7 +98,9 @@ struct ReadersCommand: ParsableCommand {
             if let firmware = id.firmware { facts.append("firmware \(firmware)") }
             if let serial = id.serialNumber { facts.append("serial \(serial)") }
             if let size = id.maximumAPDUDataSize { facts.append("max APDU data \(size)") }
-            print("  reader  " + (facts.isEmpty ? "no vendor attributes (normal for vpcd)" : facts.joined(separator: ", ")))
+            print(
+                "  reader  "
+                    + (facts.isEmpty ? "no vendor attributes (normal for vpcd)" : facts.joined(separator: ", ")))
             if let atr = entry.atr {
                 print("  card    present, \(entry.activeProtocol ?? "protocol unknown")")
                 for line in atr.lines { print("  " + line) }
@@ -115,14 +121,17 @@ struct ReadersCommand: ParsableCommand {
             var identity = ReaderIdentity(name: state.name, attributes: ReaderAttributes())
             var active: String?
             // Shared connection when a card is there (works on every driver), direct otherwise.
-            if let card = try? (present ? context.connect(reader: state.name) : context.connectDirect(reader: state.name)) {
+            if let card = try?
+                (present ? context.connect(reader: state.name) : context.connectDirect(reader: state.name))
+            {
                 if let found = try? card.readerIdentity() { identity = found }
                 if present { active = card.activeProtocol.description }
                 try? card.disconnect(.leave)
             }
             return Entry(
                 name: state.name, modelKey: identity.modelKey.description, identity: identity, cardPresent: present,
-                state: state.eventState.subtracting(.changed).description, atr: present ? ATRDescription(state.atr) : nil,
+                state: state.eventState.subtracting(.changed).description,
+                atr: present ? ATRDescription(state.atr) : nil,
                 activeProtocol: active, nameModelKey: ModelKey.name(identity.nameParts.modelName).description)
         }
         // One USB inventory for every reader: identity, keys and capabilities.
@@ -172,7 +181,8 @@ struct ReadersCommand: ParsableCommand {
                     let was = state.currentState
                     let now = state.eventState
                     if now.contains(.present) && !was.contains(.present) {
-                        print("\(stamp())  card inserted     \(state.name)  ATR \(Hex.encode(state.atr, style: .spaced))")
+                        print(
+                            "\(stamp())  card inserted     \(state.name)  ATR \(Hex.encode(state.atr, style: .spaced))")
                     } else if !now.contains(.present) && was.contains(.present) {
                         print("\(stamp())  card removed      \(state.name)")
                     }

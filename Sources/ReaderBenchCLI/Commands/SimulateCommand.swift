@@ -55,7 +55,8 @@ struct SimulateCommand: ParsableCommand {
             print("timing profiles (modelled, not measured), and the card variant each serves without --card:")
             for timing in TimingProfiles.builtIn() {
                 // A profile that models no link (instant, fixed-2ms) takes any card variant.
-                let card = SimulatorConfiguration.defaultCard(for: timing).name + (timing.transfer == nil ? " (any)" : "")
+                let card =
+                    SimulatorConfiguration.defaultCard(for: timing).name + (timing.transfer == nil ? " (any)" : "")
                 print("  \(timing.name.padding(20))\(card.padding(20))\(timing.imitates.prefix(90))")
             }
             return
@@ -92,7 +93,8 @@ struct SimulateCommand: ParsableCommand {
             log: log)
         printError(
             "simulate: \(configuration.card.name) card on \(reader.readerName), timing '\(configuration.timing.name)' (modelled)"
-                + (configuration.faults.isEmpty ? "" : ", faults: \(configuration.faults.map(\.description).joined(separator: " "))")
+                + (configuration.faults.isEmpty
+                    ? "" : ", faults: \(configuration.faults.map(\.description).joined(separator: " "))")
                 + "; Ctrl-C to stop")
         while !Interruption.requested {
             PreciseWait.sleep(until: MonotonicClock.now() + 100_000_000)
@@ -116,8 +118,11 @@ struct SimulateCommand: ParsableCommand {
         }
         var perSlot: [Int: [String]] = [:]
         for entry in readerFault {
-            guard let equals = entry.firstIndex(of: "="), let slot = Int(entry[..<equals]), (0..<count).contains(slot) else {
-                throw fail("--reader-fault takes SLOT=FAULT with SLOT 0 to \(count - 1), not '\(entry)'", status: ExitStatus.badInput)
+            guard let equals = entry.firstIndex(of: "="), let slot = Int(entry[..<equals]), (0..<count).contains(slot)
+            else {
+                throw fail(
+                    "--reader-fault takes SLOT=FAULT with SLOT 0 to \(count - 1), not '\(entry)'",
+                    status: ExitStatus.badInput)
             }
             perSlot[slot, default: []].append(String(entry[entry.index(after: equals)...]))
         }
@@ -138,7 +143,8 @@ struct SimulateCommand: ParsableCommand {
             printError(
                 "simulate: \(configuration.card.name) card on \(VPCDEndpoint.readerName(slot: slot)), timing "
                     + "'\(configuration.timing.name)' (modelled)"
-                    + (configuration.faults.isEmpty ? "" : ", faults: \(configuration.faults.map(\.description).joined(separator: " "))"))
+                    + (configuration.faults.isEmpty
+                        ? "" : ", faults: \(configuration.faults.map(\.description).joined(separator: " "))"))
         }
         printError("simulate: \(count) readers served; Ctrl-C to stop")
         while !Interruption.requested { PreciseWait.sleep(until: MonotonicClock.now() + 100_000_000) }
@@ -149,7 +155,9 @@ struct SimulateCommand: ParsableCommand {
     /// Serves a recorded trace through vpcd until Ctrl-C.
     func serveTrace(_ path: String) throws {
         let loaded: Trace
-        do { loaded = try Trace.load(path: path) } catch { throw fail("\(path): \(error)", status: ExitStatus.badInput) }
+        do { loaded = try Trace.load(path: path) } catch {
+            throw fail("\(path): \(error)", status: ExitStatus.badInput)
+        }
         let replayTiming = try ReplayOptionParsing.timing(timing, seed: 1)
         let replayMatching = try ReplayOptionParsing.matching(matching)
         guard compensateUs >= 0 else { throw fail("--compensate-us must not be negative", status: ExitStatus.badInput) }
@@ -160,11 +168,14 @@ struct SimulateCommand: ParsableCommand {
                 trace: loaded, matching: replayMatching, timing: replayTiming, slot: slot,
                 compensationNanoseconds: UInt64(compensateUs) * 1000, giveUpConnectingAfter: nil,
                 onEvent: { event in
-                    if case .connected(let endpoint) = event { printError("simulate: connected to vpcd at \(endpoint)") }
+                    if case .connected(let endpoint) = event {
+                        printError("simulate: connected to vpcd at \(endpoint)")
+                    }
                 })
         } catch { throw fail("\(path): \(error)", status: ExitStatus.badInput) }
         printError(
-            "simulate: trace \(path) (recorded on \(loaded.header.reader.name)) on \(reader.readerName), timing \(timing); Ctrl-C to stop")
+            "simulate: trace \(path) (recorded on \(loaded.header.reader.name)) on \(reader.readerName), timing \(timing); Ctrl-C to stop"
+        )
         while !Interruption.requested { PreciseWait.sleep(until: MonotonicClock.now() + 100_000_000) }
         let mismatches = reader.stop()
         printError("simulate: stopped; \(mismatches) command\(mismatches == 1 ? "" : "s") matched nothing in the trace")
@@ -196,7 +207,9 @@ extension SimulateCommand {
             cardProfile = named
         }
         let timing: TimingProfile
-        do { timing = try TimingProfiles.named(profile) } catch { throw fail(error.description, status: ExitStatus.badInput) }
+        do { timing = try TimingProfiles.named(profile) } catch {
+            throw fail(error.description, status: ExitStatus.badInput)
+        }
         var parsed: [CardFault] = []
         for text in faults {
             do { parsed.append(try CardFault(parsing: text)) } catch {
@@ -213,6 +226,7 @@ extension SimulateCommand {
 }
 
 extension String {
-    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
 }
-

@@ -24,7 +24,9 @@ struct TLVCommand: ParsableCommand {
     func run() throws {
         let raw: Data
         do {
-            raw = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+            raw =
+                file == "-"
+                ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
             throw fail("cannot read \(file): \(error.localizedDescription)", status: ExitStatus.badInput)
         }
@@ -39,7 +41,9 @@ struct TLVCommand: ParsableCommand {
         do {
             let summary = try Self.tree(bytes, mode: der ? .der : .ber, preview: previewCount) { lines.append($0) }
             lines.forEach { print($0) }
-            print("\(summary.nodeCount) objects, \(summary.objectEnd) bytes" + (summary.objectEnd < bytes.count ? ", \(bytes.count - summary.objectEnd) bytes of padding" : ""))
+            print(
+                "\(summary.nodeCount) objects, \(summary.objectEnd) bytes"
+                    + (summary.objectEnd < bytes.count ? ", \(bytes.count - summary.objectEnd) bytes of padding" : ""))
         } catch {
             // What was read before the problem is still worth seeing.
             lines.forEach { print($0) }
@@ -56,7 +60,8 @@ struct TLVCommand: ParsableCommand {
         return try TLV.walk(span, mode: mode, leafTags: [0xFF10]) { depth, node in
             let indent = String(repeating: "  ", count: depth)
             let kind = node.isConstructed ? "constructed" : "primitive"
-            var line = "\(pad(node.offset, 6))  \(indent)\(node.tag) [\(node.tagClass), \(kind)] len \(node.valueLength)"
+            var line =
+                "\(pad(node.offset, 6))  \(indent)\(node.tag) [\(node.tagClass), \(kind)] len \(node.valueLength)"
             if (!node.isConstructed || node.tag == 0xFF10) && node.valueLength > 0 {
                 let range = node.valueRange
                 let shown = Array(bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + preview)])

@@ -48,11 +48,13 @@ struct TraceCommand: ParsableCommand {
                     }
                 }
                 var writer = try TraceWriter(
-                    path: out, header: trace.header, redactPINs: true, scrubber: scrubPersonal ? PersonalDataScrubber() : nil)
+                    path: out, header: trace.header, redactPINs: true,
+                    scrubber: scrubPersonal ? PersonalDataScrubber() : nil)
                 try writer.write(trace)
                 try writer.close()
                 let info = TraceInfo(try Trace.load(path: out))
-                printError("readerbench: \(info.exchanges) exchanges in \(info.iterations) iterations written to \(out)")
+                printError(
+                    "readerbench: \(info.exchanges) exchanges in \(info.iterations) iterations written to \(out)")
             } catch let error as TraceError {
                 throw fail("\(file): \(error)", status: ExitStatus.badInput)
             }
@@ -61,19 +63,23 @@ struct TraceCommand: ParsableCommand {
 
     /// `readerbench trace info FILE`
     struct Info: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reader, ATR, counts and per-command latency of a trace.")
+        static let configuration = CommandConfiguration(
+            abstract: "Reader, ATR, counts and per-command latency of a trace.")
 
         @Argument(help: "The trace.") var file: String
 
         func run() throws {
             let trace: Trace
-            do { trace = try Trace.load(path: file) } catch { throw fail("\(file): \(error)", status: ExitStatus.badInput) }
+            do { trace = try Trace.load(path: file) } catch {
+                throw fail("\(file): \(error)", status: ExitStatus.badInput)
+            }
             let info = TraceInfo(trace)
             let header = info.header
             print("trace    \(file)")
             print("reader   \(header.reader.name) (model \(header.reader.modelKey))")
             let atr =
-                header.atr.isEmpty ? "not recorded (the source does not show it)" : Hex.encode(header.atr, style: .spaced)
+                header.atr.isEmpty
+                ? "not recorded (the source does not show it)" : Hex.encode(header.atr, style: .spaced)
             print("ATR      \(atr)  \(header.protocolName)")
             print("created  \(header.createdAt) by \(header.tool.name) \(header.tool.version)")
             var labels: [String] = []
@@ -84,7 +90,9 @@ struct TraceCommand: ParsableCommand {
             if !labels.isEmpty { print("labels   \(labels.joined(separator: "; "))") }
             if let note = header.note { print("note     \(note)") }
             let counts = info.eventCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key) \($0.value)" }
-            print("events   \(counts.joined(separator: ", ")); \(info.iterations) iterations; \(info.failedExchanges) failed exchanges")
+            print(
+                "events   \(counts.joined(separator: ", ")); \(info.iterations) iterations; \(info.failedExchanges) failed exchanges"
+            )
             print("span     \(info.spanNanoseconds.map { "\(milliseconds($0)) ms" } ?? "unknown: no time recorded")")
             // An exchange without a recorded duration is unknown, not 0 ms: no row of zeros for it.
             guard info.hasTiming else {

@@ -15,7 +15,8 @@ struct CompareRanker: ReaderRanker {
 
     func rank(_ request: RankingRequest) -> RankingResult {
         guard request.sides.count >= 2,
-            let settings = try? ComparisonSettings(threshold: threshold, quantiles: [request.quantile], confidence: confidence)
+            let settings = try? ComparisonSettings(
+                threshold: threshold, quantiles: [request.quantile], confidence: confidence)
         else { return UnassessedRanker().rank(request) }
         let documents = request.sides.map { side in
             SeriesDocument(
@@ -46,7 +47,8 @@ struct CompareRanker: ReaderRanker {
             guard !present.isEmpty else { return nil }
             var estimates: [Int: Double] = [:]
             for index in present {
-                estimates[id(index)] = SampleQuantile.estimate(SampleQuantile.sorted(request.sides[index].totals[mode]!), request.quantile)
+                estimates[id(index)] = SampleQuantile.estimate(
+                    SampleQuantile.sorted(request.sides[index].totals[mode]!), request.quantile)
             }
             let pairs = report.pairs.compactMap { pair -> Report.ModeRanking.Pair? in
                 guard let result = pair.series.first(where: { $0.key == .total(mode) }),
@@ -70,9 +72,16 @@ struct CompareRanker: ReaderRanker {
                 return .init(mode: mode, groups: [ordered], ranks: [1], estimates: estimates, pairs: pairs)
             }
             switch pair.verdict {
-            case .faster: return .init(mode: mode, groups: [[pair.current], [pair.baseline]], ranks: [1, 2], estimates: estimates, pairs: pairs)
-            case .slower: return .init(mode: mode, groups: [[pair.baseline], [pair.current]], ranks: [1, 2], estimates: estimates, pairs: pairs)
-            case .same, .inconclusive: return .init(mode: mode, groups: [ordered], ranks: [1], estimates: estimates, pairs: pairs)
+            case .faster:
+                return .init(
+                    mode: mode, groups: [[pair.current], [pair.baseline]], ranks: [1, 2], estimates: estimates,
+                    pairs: pairs)
+            case .slower:
+                return .init(
+                    mode: mode, groups: [[pair.baseline], [pair.current]], ranks: [1, 2], estimates: estimates,
+                    pairs: pairs)
+            case .same, .inconclusive:
+                return .init(mode: mode, groups: [ordered], ranks: [1], estimates: estimates, pairs: pairs)
             }
         }
         return RankingResult(modes: modes, assessed: true, method: method)
@@ -80,7 +89,8 @@ struct CompareRanker: ReaderRanker {
 
     /// The ranking compares totals only; the run's context does not enter it.
     private static let context = RunContext(
-        scenario: "", options: RunOptions(
+        scenario: "",
+        options: RunOptions(
             scenario: "", iterations: 0, warmup: 0, modes: [], intervalMilliseconds: 0, timeoutMilliseconds: 0,
             readStrategy: ReadStrategy(headerLength: .four, chunking: .exact)),
         cardSource: "", measurement: .reader, timingProfile: nil,

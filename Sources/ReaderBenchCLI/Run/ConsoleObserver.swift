@@ -22,15 +22,18 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
 
     func runStarted(_ header: ResultHeader) {
         let modes = header.run.modes.map(\.rawValue).joined(separator: " + ")
-        let count = header.run.taps.map { "\($0) taps" }
+        let count =
+            header.run.taps.map { "\($0) taps" }
             ?? header.run.durationSeconds.map { "for \(Int($0)) s" }
             ?? "\(header.run.warmup) warm-up + \(header.run.iterations) iterations each"
-        say("\(header.run.scenario) scenario on \(header.readers.count) reader\(header.readers.count == 1 ? "" : "s"); "
-            + "\(modes), \(count); instrumentation \(Int(header.instrumentation.overheadNanosecondsPerAPDU.rounded())) ns "
-            + "per APDU (measured)")
+        say(
+            "\(header.run.scenario) scenario on \(header.readers.count) reader\(header.readers.count == 1 ? "" : "s"); "
+                + "\(modes), \(count); instrumentation \(Int(header.instrumentation.overheadNanosecondsPerAPDU.rounded())) ns "
+                + "per APDU (measured)")
         if let calibration = header.calibration, let floor = calibration.floor {
-            say("host calibration (\(calibration.origin.rawValue)): round-trip floor p50 \(milliseconds(floor.p50)) ms, "
-                + "p99 \(milliseconds(floor.p99)) ms on \(calibration.stack)")
+            say(
+                "host calibration (\(calibration.origin.rawValue)): round-trip floor p50 \(milliseconds(floor.p50)) ms, "
+                    + "p99 \(milliseconds(floor.p99)) ms on \(calibration.stack)")
         }
     }
 
@@ -39,15 +42,18 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
         names[reader.id] = reader.reader.name
         order.append(reader.id)
         lock.unlock()
-        say("reader \(reader.id): \(reader.reader.name) — model \(reader.reader.modelKey) — measures \(reader.card.measures)")
+        say(
+            "reader \(reader.id): \(reader.reader.name) — model \(reader.reader.modelKey) — measures \(reader.card.measures)"
+        )
         if let atr = reader.reader.atr { say("reader \(reader.id): ATR \(atr.hex) (\(atr.interface))") }
         if let notes = reader.reader.capabilities {
             if !notes.explanations.isEmpty { say("reader \(reader.id): " + notes.explanations.joined(separator: "; ")) }
             for warning in notes.warnings { say("warning: reader \(reader.id): \(warning)") }
         }
         if let simulated = reader.card.simulated {
-            say("reader \(reader.id): simulated \(simulated.cardProfile) card, timing profile '\(simulated.timingProfile)' "
-                + "(modelled, not measured)")
+            say(
+                "reader \(reader.id): simulated \(simulated.cardProfile) card, timing profile '\(simulated.timingProfile)' "
+                    + "(modelled, not measured)")
         }
     }
 
@@ -85,8 +91,10 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
             let iterations = modes.reduce(0) { $0 + $1.iterations }
             let failed = modes.reduce(0) { $0 + $1.iterations - $1.succeeded }
             let p50 = reader.warm?.total?.p50 ?? reader.cold?.total?.p50
-            say("after \(elapsedNanoseconds / 1_000_000_000) s: reader \(reader.reader): \(iterations) iterations, "
-                + "\(failed) failed, check p50 \(p50.map { milliseconds($0) + " ms" } ?? "–"), RSS \(residentMegabytes()) MB")
+            say(
+                "after \(elapsedNanoseconds / 1_000_000_000) s: reader \(reader.reader): \(iterations) iterations, "
+                    + "\(failed) failed, check p50 \(p50.map { milliseconds($0) + " ms" } ?? "–"), RSS \(residentMegabytes()) MB"
+            )
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import ReadPath
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where the PIN comes from: an environment variable the user names, or a prompt that does not
@@ -22,13 +22,15 @@ enum PINInput {
                 "the \(role.label) is needed: set it in an environment variable and pass --pin-env NAME "
                     + "(it is never read from the command line)", status: ExitStatus.badInput)
         }
-        return try validated(promptWithoutEcho("\(role.label) (4 digits, not shown): "), role: role, source: "the prompt")
+        return try validated(
+            promptWithoutEcho("\(role.label) (4 digits, not shown): "), role: role, source: "the prompt")
     }
 
     private static func validated(_ bytes: [UInt8], role: PINRole, source: String) throws -> SecretPIN {
         guard role.accepts(bytes) else {
             // Say what is wrong without echoing any of it.
-            throw fail("the PIN from \(source) is not 4 digits; nothing was sent to the card", status: ExitStatus.badInput)
+            throw fail(
+                "the PIN from \(source) is not 4 digits; nothing was sent to the card", status: ExitStatus.badInput)
         }
         return SecretPIN(bytes)
     }

@@ -14,7 +14,8 @@ enum SummaryTable {
             let record = readers.first { $0.id == entry.reader }
             if summary.readers.count > 1 || readers.count > 1 {
                 Swift.print("")
-                Swift.print("== reader \(entry.reader): \(record?.reader.name ?? "?") (\(record?.reader.modelKey ?? "?"))")
+                Swift.print(
+                    "== reader \(entry.reader): \(record?.reader.name ?? "?") (\(record?.reader.modelKey ?? "?"))")
             }
             if record?.card.isModelled == true {
                 Swift.print("   MODELLED: \(record?.card.measures ?? "")")
@@ -40,7 +41,8 @@ enum SummaryTable {
                 Swift.print("")
                 var text = "taps: \(taps.taps), \(taps.succeeded) succeeded"
                 if let detection = taps.detection {
-                    text += "; detection (card-present event → connected) p50 \(milliseconds(detection.p50)) ms, "
+                    text +=
+                        "; detection (card-present event → connected) p50 \(milliseconds(detection.p50)) ms, "
                         + "p95 \(milliseconds(detection.p95)) ms"
                 }
                 Swift.print(text)
@@ -75,7 +77,8 @@ enum SummaryTable {
                     row(
                         [
                             "\(entry.reader) \(name)", label, String(mode.iterations),
-                            mode.total.map { milliseconds($0.p50) } ?? "–", mode.total.map { milliseconds($0.p95) } ?? "–",
+                            mode.total.map { milliseconds($0.p50) } ?? "–",
+                            mode.total.map { milliseconds($0.p95) } ?? "–",
                             mode.total.map { milliseconds($0.p99) } ?? "–", percent(rate),
                         ], first: 40))
             }
@@ -104,7 +107,8 @@ enum SummaryTable {
     static func row(_ cells: [String], first: Int = firstColumn) -> String {
         guard let head = cells.first else { return "" }
         var text =
-            head.count >= first ? String(head.prefix(first - 1)) + " " : head + String(repeating: " ", count: first - head.count)
+            head.count >= first
+            ? String(head.prefix(first - 1)) + " " : head + String(repeating: " ", count: first - head.count)
         for value in cells.dropFirst() { text += cell(value) }
         return text
     }

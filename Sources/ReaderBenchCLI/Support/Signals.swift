@@ -1,7 +1,7 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ctrl-C (SIGINT) and SIGTERM as a flag the main loop polls: long commands stop at a safe point

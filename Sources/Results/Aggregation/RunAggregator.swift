@@ -88,7 +88,8 @@ private struct ReaderAccumulator: Sendable {
             cold: modes[.cold].map { $0.summary(labels: labels) },
             taps: taps == 0
                 ? nil
-                : TapSummary(taps: taps, succeeded: tapsSucceeded, detection: detection.summary, removal: removal.summary),
+                : TapSummary(
+                    taps: taps, succeeded: tapsSucceeded, detection: detection.summary, removal: removal.summary),
             stopReason: stopReason, note: note)
     }
 }

@@ -182,7 +182,8 @@ public struct ResultFile: Sendable, Hashable {
             guard ids.contains(iteration.reader) else {
                 throw ResultsError(
                     .labelOutOfRange, path: path,
-                    reason: "iteration \(iteration.index) is of reader \(iteration.reader), which the file does not list")
+                    reason:
+                        "iteration \(iteration.index) is of reader \(iteration.reader), which the file does not list")
             }
         }
         if complete && summary == nil {

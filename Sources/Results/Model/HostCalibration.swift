@@ -132,7 +132,10 @@ public struct ClockFigures: Codable, Sendable, Hashable {
     public var readNanoseconds: Double
 
     /// Clock figures from their values.
-    public init(name: String = "CLOCK_MONOTONIC", resolutionNanoseconds: UInt64, smallestStepNanoseconds: UInt64, readNanoseconds: Double) {
+    public init(
+        name: String = "CLOCK_MONOTONIC", resolutionNanoseconds: UInt64, smallestStepNanoseconds: UInt64,
+        readNanoseconds: Double
+    ) {
         self.name = name
         self.resolutionNanoseconds = resolutionNanoseconds
         self.smallestStepNanoseconds = smallestStepNanoseconds
@@ -166,7 +169,9 @@ public struct Distribution: Codable, Sendable, Hashable {
         func rank(_ p: Double) -> UInt64 {
             sorted[Swift.min(sorted.count - 1, Swift.max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
         }
-        self.init(count: sorted.count, min: sorted[0], p50: rank(0.50), p90: rank(0.90), p99: rank(0.99), max: sorted[sorted.count - 1])
+        self.init(
+            count: sorted.count, min: sorted[0], p50: rank(0.50), p90: rank(0.90), p99: rank(0.99),
+            max: sorted[sorted.count - 1])
     }
 }
 

@@ -83,7 +83,9 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
 
     /// Adds a reader; its worker starts with ``run()`` (or at once, if the run is under way).
     @discardableResult
-    public func add<Channel: CardConnection & SendableMetatype & ~Copyable>(_ endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?) -> Int {
+    public func add<Channel: CardConnection & SendableMetatype & ~Copyable>(
+        _ endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?
+    ) -> Int {
         condition.lock()
         let id = nextID
         nextID += 1
@@ -103,7 +105,8 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
     /// With `--readers all`: readers plugged in during the run join it. `endpoint` makes the
     /// endpoint for a new reader's name (nil ignores it), `pin` its PIN.
     public func watchForNewReaders(
-        endpoint: @escaping @Sendable (String) -> ReaderEndpoint<PCSCReaderChannel>?, pin: @escaping @Sendable (String) -> SecretPIN?,
+        endpoint: @escaping @Sendable (String) -> ReaderEndpoint<PCSCReaderChannel>?,
+        pin: @escaping @Sendable (String) -> SecretPIN?,
         known: [String]
     ) {
         watchForNewReaders(endpoint: endpoint, pin: pin, known: known, listing: { PCSCReaderListing() })
@@ -111,7 +114,8 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
 
     /// ``watchForNewReaders(endpoint:pin:known:)`` with the reader list from `listing` (tests).
     func watchForNewReaders<Channel: CardConnection & SendableMetatype & ~Copyable>(
-        endpoint: @escaping @Sendable (String) -> ReaderEndpoint<Channel>?, pin: @escaping @Sendable (String) -> SecretPIN?,
+        endpoint: @escaping @Sendable (String) -> ReaderEndpoint<Channel>?,
+        pin: @escaping @Sendable (String) -> SecretPIN?,
         known: [String], listing: @escaping @Sendable () -> (any ReaderListing)?
     ) {
         condition.lock()
@@ -231,14 +235,22 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
             return
         }
         condition.unlock()
-        let timeout = UInt64(plan.timeoutMilliseconds) * 1_000_000
+        // The watchdog allows 250 ms past the timeout, so a channel that enforces the timeout
+        // itself (the read path's per-exchange limit, the in-process card) reports first, as an
+        // ordinary failed iteration, and only a worker truly stuck in a call is abandoned.
+        let timeout = UInt64(plan.timeoutMilliseconds + Self.watchdogGraceMilliseconds) * 1_000_000
         let steps = plan.scenario.steps.map(\.label)
         watchdog.watch(reader, heartbeat: member.heartbeat, timeoutNanoseconds: timeout) {
             [weak self, weak member] step, waited in
             guard let self, let member else { return }
-            self.abandon(member, step: step < 0 || step >= steps.count ? "connect/disconnect" : steps[step], waited: waited, sink: sink)
+            self.abandon(
+                member, step: step < 0 || step >= steps.count ? "connect/disconnect" : steps[step], waited: waited,
+                sink: sink)
         }
     }
+
+    /// How long past the timeout the watchdog waits before it abandons a worker.
+    static let watchdogGraceMilliseconds = 250
 
     /// The watchdog's verdict on a worker stuck in an exchange: its iteration is recorded as a
     /// timeout, its turn is given up, and the run goes on without it.

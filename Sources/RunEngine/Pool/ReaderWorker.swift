@@ -1,4 +1,6 @@
+import CardIdentity
 import CardTransport
+import HexCoding
 import Foundation
 import Measurement
 import ReadPath
@@ -44,6 +46,16 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
     private var thread: Thread?
     /// The read strategy of this reader: the plan's, or its fallback for what the reader can do.
     private var strategy = ReadStrategy()
+    /// The card's ATR as read when the reader joined, for the read path's ATR check.
+    private var answerToReset: [UInt8] = []
+
+    /// What every engine of this worker is told: the watchdog's heartbeat, the per-exchange
+    /// timeout, and the ATR read when the reader joined.
+    private func configure(_ engine: inout ReadPathEngine<Channel>, plan: RunPlan) {
+        engine.heartbeat = heartbeat
+        engine.exchangeTimeoutNanoseconds = UInt64(plan.timeoutMilliseconds) * 1_000_000
+        engine.answerToReset = answerToReset
+    }
 
     init(id: Int, endpoint: ReaderEndpoint<Channel>, pin: SecretPIN?, coordinator: any WorkerCoordinator) {
         self.id = id
@@ -89,9 +101,10 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
         }
         let plan = coordinator.plan
         strategy = ReaderUSB.strategy(for: record.reader, plan: plan.strategy)
+        answerToReset = record.reader.atr.flatMap { try? Hex.decode($0.hex) } ?? []
         var engine = ReadPathEngine(
             channel: channel, scenario: plan.scenario, strategy: strategy, pin: pin, pinFloor: plan.pinFloor)
-        engine.heartbeat = heartbeat
+        configure(&engine, plan: plan)
         let (reason, note) = loop(&engine, sink: sink)
         do { try endpoint.finished?() } catch {
             coordinator.observer.warning("\(endpoint.name): \(error)")
@@ -302,9 +315,10 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
             }
             engine = ReadPathEngine(
                 channel: channel, scenario: plan.scenario, strategy: strategy, pin: pin, pinFloor: plan.pinFloor)
-            engine.heartbeat = heartbeat
+            configure(&engine, plan: plan)
             coordinator.observer.warning(
-                "\(endpoint.name): pcscd answers again after \(milliseconds(MonotonicClock.now() - start)) ms; going on")
+                "\(endpoint.name): pcscd answers again after \(milliseconds(MonotonicClock.now() - start)) ms; going on"
+            )
             return true
         }
         return false

@@ -21,10 +21,12 @@ extension ReaderEndpoint where Channel == InProcessChannel<FaultyCard<MyNumberCa
             describe: { channel in
                 let atr = channel.atr
                 return (
-                    ReaderInfo(name: name, identity: nil, modelKey: "in-process", atr: atr.isEmpty ? nil : ATRDescription(atr)),
+                    ReaderInfo(
+                        name: name, identity: nil, modelKey: "in-process", atr: atr.isEmpty ? nil : ATRDescription(atr)),
                     CardInfo(
                         source: .simulatedInProcess,
-                        measures: "THE HARNESS ONLY, NOT A READER: the simulated card runs in this process (\(reason)); "
+                        measures:
+                            "THE HARNESS ONLY, NOT A READER: the simulated card runs in this process (\(reason)); "
                             + "card-side time comes from a timing profile (modelled)",
                         simulated: configuration.simulationInfo)
                 )

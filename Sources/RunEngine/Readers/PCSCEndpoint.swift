@@ -13,10 +13,13 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
         var endpoint = Self(
             name: name,
             makeChannel: { () throws(TransportError) -> PCSCReaderChannel in
-                do throws(PCSCError) { return try PCSCReaderChannel(readerName: name) } catch { throw error.transportError }
+                do throws(PCSCError) { return try PCSCReaderChannel(readerName: name) } catch {
+                    throw error.transportError
+                }
             },
             describe: { channel in
-                let identity = (try? channel.readerIdentity()) ?? ReaderIdentity(name: name, attributes: ReaderAttributes())
+                let identity =
+                    (try? channel.readerIdentity()) ?? ReaderIdentity(name: name, attributes: ReaderAttributes())
                 // Connect once to read the ATR, then let go, so the first iteration connects as every
                 // other does.
                 try? channel.connect()
@@ -27,7 +30,8 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
                 return (reader, card)
             })
         endpoint.waitForCard = {
-            (present: Bool, timeout: UInt64, channel: inout PCSCReaderChannel, shouldStop: () -> Bool) throws(TransportError)
+            (present: Bool, timeout: UInt64, channel: inout PCSCReaderChannel, shouldStop: () -> Bool)
+                throws(TransportError)
                 -> UInt64? in
             let deadline = MonotonicClock.now() &+ timeout
             // At least one look, even with no time to wait; then slices of at most 250 ms so a
@@ -61,7 +65,8 @@ extension ReaderEndpoint where Channel == PCSCReaderChannel {
                 strategy: strategy)
         }
         return .pcsc(
-            name: name, card: CardInfo(source: .pcsc, measures: "the reader \(name) with the card it holds, through pcscd"),
+            name: name,
+            card: CardInfo(source: .pcsc, measures: "the reader \(name) with the card it holds, through pcscd"),
             strategy: strategy)
     }
 }

@@ -73,7 +73,8 @@ final class TraceSink: @unchecked Sendable {
         ])
         var note = "recorded by readerbench run: \(reader.card.measures)"
         if let simulated = reader.card.simulated {
-            note += "; simulated \(simulated.cardProfile) card, timing profile \(simulated.timingProfile) (modelled, not measured)"
+            note +=
+                "; simulated \(simulated.cardProfile) card, timing profile \(simulated.timingProfile) (modelled, not measured)"
         }
         let modelled = reader.card.isModelled
         let header = TraceHeader(
@@ -90,7 +91,9 @@ final class TraceSink: @unchecked Sendable {
         }
     }
 
-    func drain<Channel: CardConnection & SendableMetatype & ~Copyable>(_ recorder: inout TraceRecordingChannel<Channel>) throws {
+    func drain<Channel: CardConnection & SendableMetatype & ~Copyable>(_ recorder: inout TraceRecordingChannel<Channel>)
+        throws
+    {
         guard writer != nil else { return }
         try recorder.drain(into: &writer!)
     }

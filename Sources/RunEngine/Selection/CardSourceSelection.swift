@@ -111,14 +111,16 @@ public enum CardSourceSelection {
         let slots = (0..<VPCDEndpoint.rigReaderCount).filter { names.contains(VPCDEndpoint.readerName(slot: $0)) }
         guard !slots.isEmpty else {
             lease?.stop()
-            return .simulatedInProcess(reason: "the PC/SC service has no vpcd readers (a pcscd without vsmartcard-vpcd?)")
+            return .simulatedInProcess(
+                reason: "the PC/SC service has no vpcd readers (a pcscd without vsmartcard-vpcd?)")
         }
         let busy = Set(readersWithCards(slots.map(VPCDEndpoint.readerName(slot:))))
         guard let slot = slots.first(where: { !busy.contains(VPCDEndpoint.readerName(slot: $0)) }) else {
             lease?.stop()
             throw RunEngineError(
                 .environment,
-                "every virtual reader slot already holds a card (another `readerbench simulate`?): name one with --reader")
+                "every virtual reader slot already holds a card (another `readerbench simulate`?): name one with --reader"
+            )
         }
         let served: SimulatedReader
         do { served = try SimulatedReader(simulator, slot: slot, giveUpConnectingAfter: .seconds(5)) } catch {
@@ -168,7 +170,8 @@ public enum CardSourceSelection {
                 let list = names.map { "  \($0)" }.joined(separator: "\n")
                 throw RunEngineError(
                     .badInput,
-                    "\(matches.isEmpty ? "no reader matches" : "several readers match") '\(pattern)'; readers:\n\(list)")
+                    "\(matches.isEmpty ? "no reader matches" : "several readers match") '\(pattern)'; readers:\n\(list)"
+                )
             }
             add(matches[0])
         }
@@ -185,8 +188,10 @@ public enum CardSourceSelection {
             for model in models {
                 let matching = names.filter { keys[$0]?.contains(model) ?? false }
                 guard !matching.isEmpty else {
-                    let list = names.map { "  \($0): \((keys[$0] ?? []).joined(separator: ", "))" }.joined(separator: "\n")
-                    throw RunEngineError(.badInput, "no reader has model key '\(model)'; readers and their keys:\n\(list)")
+                    let list = names.map { "  \($0): \((keys[$0] ?? []).joined(separator: ", "))" }.joined(
+                        separator: "\n")
+                    throw RunEngineError(
+                        .badInput, "no reader has model key '\(model)'; readers and their keys:\n\(list)")
                 }
                 matching.forEach(add)
             }
