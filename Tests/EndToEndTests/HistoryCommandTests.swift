@@ -1,5 +1,6 @@
 import Foundation
 import Results
+import RigSupport
 import Testing
 
 #if canImport(Glibc)
@@ -72,9 +73,9 @@ import Testing
             db, "--quiet",
         ])
         var seen = 0
-        for _ in 0..<400 where seen < 200 {
-            Thread.sleep(forTimeInterval: 0.05)
+        Poll.until {
             seen = (try? Self.list(db))?.first?.iterations ?? 0
+            return seen >= 200
         }
         kill(process.processIdentifier, SIGKILL)
         let outcome = CLI.finish(process, stdout, stderr, timeout: 10)

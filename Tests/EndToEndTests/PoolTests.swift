@@ -130,12 +130,15 @@ struct PoolTests {
         let out = try CLI.temporaryDirectory().appendingPathComponent("restart.json").path
         let outcome = try whileServing(["--slot", "1"], readers: [reader]) {
             let (process, stdout, stderr) = try CLI.start([
-                "run", "--reader", reader, "--scenario", "visual", "--iterations", "40", "--warmup", "0", "--warm",
+                "run", "--reader", reader, "--scenario", "visual", "--iterations", "60", "--warmup", "0", "--warm",
                 "--interval", "100", "--max-failure-rate", "25%", "--out", out, "--quiet",
             ])
             // Let some iterations finish, then take pcscd away and bring it back.
-            Thread.sleep(forTimeInterval: 1.5)
-            let before = (try? ResultFile.load(out))?.iterations.count ?? 0
+            var before = 0
+            Poll.until {
+                before = (try? ResultFile.load(out))?.iterations.count ?? 0
+                return before >= 3
+            }
             #expect(Rig.virtualReader("stop").status == 0)
             Thread.sleep(forTimeInterval: 0.5)
             #expect(Rig.virtualReader("start").status == 0)
@@ -147,7 +150,7 @@ struct PoolTests {
         #expect(outcome.stderr.contains("pcscd answers again"), "stderr: \(outcome.stderr)")
         let file = try ResultFile.load(out)
         #expect(file.complete)
-        #expect(file.iterations.count == 40)
+        #expect(file.iterations.count == 60)
         let failures = file.iterations.compactMap(\.failure)
         #expect(!failures.isEmpty)
         #expect(failures.allSatisfy { [.serviceGone, .cardRemoved, .pcsc].contains($0.cause) }, "\(failures)")
@@ -162,10 +165,9 @@ struct PoolTests {
                 "run", "--readers", "all", "--schedule", "parallel", "--scenario", "visual", "--iterations", "100000",
                 "--warmup", "0", "--warm", "--out", out, "--quiet",
             ])
-            var seen = 0
-            for _ in 0..<200 where seen < 20 {
-                Thread.sleep(forTimeInterval: 0.05)
-                seen = (try? ResultFile.load(out))?.iterations.count ?? 0
+            Poll.until {
+                guard let file = try? ResultFile.load(out) else { return false }
+                return Set(file.iterations.map(\.reader)).count == 2 && file.iterations.count >= 20
             }
             kill(process.processIdentifier, SIGKILL)
             _ = CLI.finish(process, stdout, stderr, timeout: 10)

@@ -111,9 +111,9 @@ struct RunCommandTests {
         ])
         // Wait until some iterations are on disk, then interrupt.
         var seen = 0
-        for _ in 0..<300 where seen < 5 {
-            Thread.sleep(forTimeInterval: 0.05)
+        Poll.until {
             seen = (try? ResultFile.load(out).iterations.count) ?? 0
+            return seen >= 5
         }
         #expect(seen >= 5, "no iterations were written before the interrupt")
         process.interrupt()

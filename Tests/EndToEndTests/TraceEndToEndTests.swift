@@ -130,7 +130,7 @@ struct PCSCSpyImportTests {
         }
         #expect(ping.status == 0, "stderr: \(ping.stderr)")
         // The spied process has exited, so the FIFO's writer is closed and the reader ends.
-        for _ in 0..<100 where !reader.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+        Poll.until { reader.isFinished }
         try captured.write(to: raw)
         #expect(String(decoding: captured, as: UTF8.self).contains("SCardTransmit"))
 

@@ -100,7 +100,8 @@ struct ReaderPoolTests {
             done.signal()
         }.start()
         // Once the first reader is measuring, a second one is plugged in.
-        for _ in 0..<200 where observer.joined.withLock({ $0.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }
+        // (A deadline of a minute bounds a hang on a loaded machine; it measures nothing.)
+        for _ in 0..<6000 where observer.joined.withLock({ $0.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }
         pool.add(scriptedEndpoint("second"), pin: nil)
         done.wait()
         let outcome = try #require(result.withLock { $0 }).get()
