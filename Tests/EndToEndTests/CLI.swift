@@ -27,14 +27,20 @@ enum CLI {
         var uncaughtSignal: Bool
     }
 
+    /// The environment the tool runs in: this process's, with runs saving into the tests'
+    /// temporary history (runs save by default: keep the tests' runs out of the user's own).
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["READERBENCH_HISTORY_DB"] = env["READERBENCH_HISTORY_DB"] ?? historyDatabase
+        return env
+    }
+
     /// Starts the tool; the caller waits or signals.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        // Runs save into the history by default: keep the tests' runs out of the user's own.
-        env["READERBENCH_HISTORY_DB"] = env["READERBENCH_HISTORY_DB"] ?? historyDatabase
+        var env = Self.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()
