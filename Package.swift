@@ -171,7 +171,9 @@ let package = Package(
         // MARK: - Fuzzing (Fuzz/README.md): the harnesses, and the libFuzzer driver scripts/fuzz builds
         .target(
             name: "FuzzTargets",
-            dependencies: ["APDU", "BERTLV", "CardIdentity", "CardTransport", "HexCoding", "Results", "Traces", "VPCD"]),
+            dependencies: [
+                "APDU", "BERTLV", "CardIdentity", "CardTransport", "CCID", "HexCoding", "Results", "Traces", "VPCD",
+            ]),
         .executableTarget(name: "ReaderBenchFuzz", dependencies: ["FuzzTargets"]),
 
         // MARK: - Tests (one target per module, named for the module)

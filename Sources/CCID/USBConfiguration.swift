@@ -188,7 +188,9 @@ public struct USBInterface: Sendable, Hashable, Codable {
         FieldLayout(name: "iInterface", offset: 8, size: 1),
     ]
 
-    /// Parses one interface descriptor (at least 9 bytes, type 4) on its own.
+    /// Parses one interface descriptor (at least 9 bytes, type 4) on its own: exactly `bLength`
+    /// bytes. An input shorter than `bLength` is ``DescriptorError/Code/truncated`` at 0, the
+    /// descriptor's first byte; bytes after it are ``DescriptorError/Code/trailingBytes``.
     public init(bytes: Span<UInt8>) throws(DescriptorError) {
         let count = bytes.count
         if count >= 1, bytes[0] < 9 {
@@ -200,6 +202,9 @@ public struct USBInterface: Sendable, Hashable, Codable {
         if let missing = firstMissingField(Self.layout, count: count) {
             throw .truncated(missing.name, at: missing.offset, limit: count)
         }
+        // An input shorter than its bLength is cut, not followed by extra bytes: a prefix of a
+        // longer interface descriptor must not be reported at an offset past its end.
+        guard count >= Int(bytes[0]) else { throw .truncated("interface descriptor", at: 0, limit: count) }
         guard count == Int(bytes[0]) else {
             throw DescriptorError(.trailingBytes, offset: Int(bytes[0]), field: "interface descriptor", limit: count)
         }

@@ -46,10 +46,7 @@ extension FuzzTarget {
         ImportTargets.pcscSpy, ImportTargets.apdu4j, ImportTargets.scriptor,
         VPCDTarget.target,
         ResultFileTarget.target,
-        // MARK: CCID descriptor (branch ccid)
-        // When the CCID descriptor parser lands, add its target here (`CCIDTarget.target`, name
-        // "ccid-descriptor"), with seeds in Fuzz/Corpus/ccid-descriptor/ (the descriptors of the
-        // readers in shared/reference/ccid-readers) and a dictionary if its fields warrant one.
+        CCIDTarget.target,
     ]
 
     /// The target called `name`.

@@ -60,6 +60,26 @@ struct MalformedDescriptorTests {
         }
     }
 
+    @Test("an interface descriptor shorter than its bLength is truncated, not followed by trailing bytes")
+    func interfaceShorterThanItsLength() throws {
+        // Found by the ccid-descriptor fuzz target (Fuzz/Regressions/ccid-descriptor): nine bytes
+        // that announce ten were reported as trailing bytes at offset 10, past the input's end
+        // ("-1 unexpected bytes follow").
+        var bytes = DescriptorBytes.interface(try rcS300(), nameIndex: 0)
+        #expect(bytes.count == 9)
+        bytes[0] = 10
+        let cut = error { _ = try USBInterface(bytes: bytes) }
+        #expect(cut?.code == .truncated && cut?.offset == 0 && cut?.field == "interface descriptor")
+        let longer = bytes + [0xAA]
+        #expect(try USBInterface(bytes: longer).nameIndex == 0)
+        for length in 0..<longer.count {
+            let problem = error { _ = try USBInterface(bytes: Array(longer[..<length])) }
+            #expect(problem?.code == .truncated && (problem?.offset ?? 99) <= length, "interface prefix \(length)")
+        }
+        let trailing = error { _ = try USBInterface(bytes: longer + [0]) }
+        #expect(trailing?.code == .trailingBytes && trailing?.offset == 10 && trailing?.limit == 11)
+    }
+
     @Test("a configuration whose wTotalLength disagrees, or with a descriptor shorter than 2 bytes, is rejected")
     func configurationProblems() throws {
         let dump = try dump("SCR3310-NTTCom.txt")
