@@ -131,7 +131,7 @@ let package = Package(
             name: "RunEngine",
             dependencies: [
                 "RunModel", "ReadPath", "Results", "Measurement", "CardTransport", "CardIdentity", "CardCrypto", "PCSC",
-                "VPCD", "Simulator", "SimulatedCard", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog",
+                "VPCD", "Simulator", "SimulatedCard", "CardTiming", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog",
                 "USBDevices",
                 "CCID", .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
@@ -223,7 +223,7 @@ let package = Package(
             name: "SimulatorTests",
             dependencies: [
                 "Simulator", "SimulatedCard", "CardTiming", "CardTransport", "APDU", "HexCoding", "CardCrypto",
-                "BERTLV", "PCSC", "Measurement", "RigSupport",
+                "BERTLV", "PCSC", "Measurement", "ReadPath", "RigSupport",
             ]),
         .testTarget(name: "VPCDTests", dependencies: ["VPCD", "CardTransport", "APDU", "HexCoding", "RigSupport"]),
         .testTarget(
