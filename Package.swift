@@ -131,7 +131,8 @@ let package = Package(
             name: "RunEngine",
             dependencies: [
                 "RunModel", "ReadPath", "Results", "Measurement", "CardTransport", "CardIdentity", "CardCrypto", "PCSC",
-                "VPCD", "Simulator", "SimulatedCard", "CardTiming", "Traces", "HexCoding", "ReaderMatching", "ReaderCatalog",
+                "VPCD", "Simulator", "SimulatedCard", "CardTiming", "Traces", "HexCoding", "ReaderMatching",
+                "ReaderCatalog",
                 "USBDevices",
                 "CCID", .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
