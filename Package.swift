@@ -61,6 +61,7 @@ let package = Package(
         .library(name: "Report", targets: ["Report"]),
         .library(name: "HistoryPostgres", targets: ["HistoryPostgres"]),
         .library(name: "LiveMetrics", targets: ["LiveMetrics"]),
+        .executable(name: "readerbench-fuzz", targets: ["ReaderBenchFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -179,6 +180,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: - Fuzzing (Fuzz/README.md): the harnesses, and the libFuzzer driver scripts/fuzz builds
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["APDU", "BERTLV", "CardIdentity", "CardTransport", "HexCoding", "Results", "Traces", "VPCD"]),
+        .executableTarget(name: "ReaderBenchFuzz", dependencies: ["FuzzTargets"]),
+
         // MARK: - Tests (one target per module, named for the module)
         // What tests that need the real PC/SC rig or servers share: the READERBENCH_RIG and
     // READERBENCH_POSTGRES conventions, scriptor, psql.
@@ -261,6 +268,7 @@ let package = Package(
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
     ]
 )
 

@@ -39,9 +39,11 @@ public struct CalibrationOptions: Sendable {
         self.replayIterations = replayIterations
     }
 
-    /// `readerbench calibrate`: every measurement, about 20 s on the rig.
+    /// `readerbench calibrate`: every measurement, about 25 s on the rig. The short delays find
+    /// the knee where the host stops being quick to wake (see the README's calibration section).
     public static let full = CalibrationOptions(
-        floorExchanges: 2_000, delays: [500_000, 2_000_000, 10_000_000, 50_000_000], exchangesPerDelay: 300,
+        floorExchanges: 2_000,
+        delays: [100_000, 250_000, 500_000, 1_000_000, 2_000_000, 10_000_000, 50_000_000], exchangesPerDelay: 300,
         experiments: true, aaIterations: 200)
 
     /// The short calibration a run takes at its start: well under a second on the rig.

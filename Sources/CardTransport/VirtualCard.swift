@@ -46,7 +46,8 @@ public protocol VirtualCard {
     ///   - command: the C-APDU as vpcd sent it (2 to 65535 bytes; not validated).
     ///   - response: where to append the R-APDU, data then SW1 SW2. Its capacity is 65535 bytes; a
     ///     card must check `freeCapacity` rather than append past it (that traps). An empty response
-    ///     with `.respond` reads to vpcd as the card leaving.
+    ///     with `.respond` cannot be framed for vpcd 3.3 (it would wedge the reader): the server
+    ///     closes the link instead, which vpcd reports as an answer of no bytes, then reconnects.
     /// - Returns: whether to send the response, stay mute, or leave the field.
     mutating func respond(to command: Span<UInt8>, into response: inout OutputSpan<UInt8>) -> CardAction
 }

@@ -25,6 +25,11 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     public var pinFloor: Int
     /// Told when each exchange starts, for a watchdog that enforces the timeout.
     public var heartbeat: Heartbeat?
+    /// The longest an exchange may take, in nanoseconds; nil for no limit. An answer that comes
+    /// later fails the iteration as ``FailureCause/timeout`` without stopping the run: the card
+    /// still answers, so the next iteration may succeed. (A card that does not answer at all is
+    /// the watchdog's to stop, since a transmit cannot be interrupted.)
+    public var exchangeTimeoutNanoseconds: UInt64?
     /// The DigestInfo the sign step sends (set per iteration with ``setChallenge(digestInfo:)``).
     public private(set) var digestInfo: [UInt8] = []
 
@@ -101,7 +106,8 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 }
                 do { try perform(step, index: index) } catch {
                     failure = error
-                    if error.cause == .statusWord || error.cause == .pcsc || error.cause == .timeout,
+                    if error.cause == .statusWord || error.cause == .pcsc || error.cause == .timeout
+                        || error.cause == .protocolViolation,
                         !recorder.apdus.isEmpty
                     {
                         failure?.apduIndex = recorder.apdus.count - 1
@@ -172,11 +178,21 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
         do { total = try TLV.header(ofPrefix: objectBytes.span, mode: mode).totalLength } catch {
             throw IterationFailure(.checkFailed, step: step.label, "the first \(objectBytes.count) bytes are not a TLV header: \(error)")
         }
-        guard total <= 0x7FFF else {
-            throw IterationFailure(.checkFailed, step: step.label, "the object claims \(total) bytes, more than READ BINARY can address")
+        // READ BINARY addresses offsets up to 32,767 (P1's top bit selects a short EF id), so
+        // chunked reads stop there; one extended read after the header can return 65,536 bytes.
+        let limit = strategy.chunking == .extended ? objectBytes.count + 65_536 : Self.maximumOffset
+        guard total <= limit else {
+            throw IterationFailure(
+                .checkFailed, step: step.label,
+                "the object claims \(total) bytes, more than READ BINARY can address with \(strategy)")
         }
         var offset = objectBytes.count
         while offset < total {
+            guard offset <= Self.maximumOffset else {
+                throw IterationFailure(
+                    .checkFailed, step: step.label,
+                    "the object runs past offset \(Self.maximumOffset), the last one READ BINARY can address")
+            }
             let remaining = total - offset
             let le: Int
             switch strategy.chunking {
@@ -195,6 +211,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
             offset += received
         }
     }
+
+    /// The largest offset READ BINARY can name in P1 P2.
+    private static var maximumOffset: Int { 0x7FFF }
 
     // MARK: - Exchanges
 
@@ -237,6 +256,12 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
                 startNanoseconds: start, endNanoseconds: end, statusWord: sw,
                 roundTrips: UInt16(truncatingIfNeeded: max(counts.roundTrips, 1))))
         if let transportError { throw IterationFailure(transportError, step: step.label) }
+        if let limit = exchangeTimeoutNanoseconds, end &- start > limit {
+            let took = Self.milliseconds(end &- start)
+            throw IterationFailure(
+                .timeout, step: step.label,
+                "the card answered after \(took) ms, past the \(Self.milliseconds(limit)) ms timeout")
+        }
         return StatusWord(rawValue: sw)
     }
 
@@ -245,6 +270,9 @@ public struct ReadPathEngine<Channel: CardConnection & ~Copyable>: ~Copyable {
     ) throws(TransportError) -> ExchangeCounts {
         try transport.transmit(command.span, into: &response)
     }
+
+    /// Whole milliseconds, rounded down, for messages.
+    private static func milliseconds(_ nanoseconds: UInt64) -> UInt64 { nanoseconds / 1_000_000 }
 
     private func expectSuccess(_ sw: StatusWord, _ step: Step) throws(IterationFailure) {
         if !sw.isSuccess { throw statusFailure(sw, step) }

@@ -1,6 +1,8 @@
 import RunModel
 import BERTLV
 import CardCrypto
+import CardIdentity
+import CardTransport
 
 /// What the card returned, checked after the iteration's clock has stopped: a fast wrong answer
 /// is not a fast reader.
@@ -9,6 +11,7 @@ extension ReadPathEngine where Channel: ~Copyable {
     /// scenario read them. Personal data from the text AP is decoded to check it, never kept or
     /// shown.
     public func checkResults() -> IterationFailure? {
+        if let failure = checkAnswerToReset() { return failure }
         for step in scenario.steps {
             switch step.operation {
             case .readToken where !tokenOK:
@@ -20,6 +23,19 @@ extension ReadPathEngine where Channel: ~Copyable {
             default:
                 continue
             }
+        }
+        return nil
+    }
+
+    /// The ATR is the card's first answer; one whose structure lies (a format byte announcing
+    /// bytes that are not there, bytes after its end) is a broken or hostile card even when
+    /// pcscd accepted it. A wrong or missing check character is not: readers synthesise those.
+    /// An empty ATR (an imported log that did not show it) is not checked.
+    private func checkAnswerToReset() -> IterationFailure? {
+        let atr = transport.channel.atr
+        guard !atr.isEmpty else { return nil }
+        do { _ = try ATR(bytes: atr) } catch {
+            return IterationFailure(.checkFailed, step: "connect", "the card's answer to reset is malformed: \(error)")
         }
         return nil
     }
@@ -38,6 +54,12 @@ extension ReadPathEngine where Channel: ~Copyable {
         }
         let signatureCopy = signature
         let digestInfoCopy = digestInfo
+        if signatureCopy.count != key.signatureByteCount {
+            return IterationFailure(
+                .checkFailed, step: "COMPUTE DIGITAL SIGNATURE",
+                "the signature is \(signatureCopy.count) bytes; the certificate's \(key.modulusBitCount)-bit key makes "
+                    + "\(key.signatureByteCount)-byte signatures")
+        }
         if !key.verifyPKCS1v15(signature: signatureCopy.span, digestInfo: digestInfoCopy.span) {
             return IterationFailure(
                 .checkFailed, step: "COMPUTE DIGITAL SIGNATURE",

@@ -33,6 +33,41 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
     /// gone) and leaves the field; the reader sees the card removed and inserted again.
     case resetAfter(Int)
 
+    // MARK: Hostile cards
+    // A card is input the harness does not control. These break the rules on purpose; each must
+    // end the iteration with a classified failure, never crash, hang or bloat the harness. Unless
+    // said otherwise they shape only answers that carry data (READ BINARY, the signature), so an
+    // iteration gets past its SELECTs and fails where it reads.
+
+    /// `long-answer`: 16 data bytes more than the command's Le asked for.
+    case longAnswer
+    /// `huge-answer`: an answer that never ends: Le bytes and `61 00`, then 256 bytes and `61 00`
+    /// for every GET RESPONSE, past the 65,538 bytes (65,536 data bytes and SW1 SW2) an answer
+    /// may have.
+    case hugeAnswer
+    /// `endless-61xx`: `61 10`, and `61 10` again with no data for every GET RESPONSE.
+    case endless61XX
+    /// `wrong-le-loop`: `6CXX`, and for the resend with Le XX another `6CXX` with another length,
+    /// forever.
+    case wrongLeLoop
+    /// `empty-answer`: an answer of zero bytes (behind vpcd the server closes the link, which
+    /// pcscd passes on as a transmit that returned no bytes, and the card comes back at once).
+    case emptyAnswer
+    /// `one-byte-sw`: the answer is SW1 alone, one byte.
+    case oneByteStatus
+    /// `lying-atr`: the ATR's format byte T0 announces 15 historical bytes, but only 5 bytes
+    /// follow the interface bytes. pcscd accepts it (TD2 offers T=1); ReaderBench must not.
+    case lyingATR
+    /// `deep-certificate`: the JPKI certificate EFs hold a SEQUENCE nested 10,000 levels deep
+    /// (about 40 KB; read it whole with `--chunks extended` on a card that takes extended APDUs).
+    case deepCertificate
+    /// `signature-length:N`: COMPUTE DIGITAL SIGNATURE answers N bytes (0…65,533) instead of the
+    /// key's 256.
+    case signatureLength(Int)
+    /// `late:MS`: every answer leaves MS milliseconds late (applied by the timing model, like
+    /// `slow`): with `--timeout` below MS the card answers after the timeout.
+    case late(milliseconds: Int)
+
     /// Reads `KIND[:ARG]`.
     ///
     /// Every argument is checked: a fault that takes none refuses one (`mute:3` is not read as
@@ -82,12 +117,52 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
             }
             self = .slow(factor)
         case "reset-after": self = .resetAfter(try count(argument))
+        case "long-answer":
+            try none()
+            self = .longAnswer
+        case "huge-answer":
+            try none()
+            self = .hugeAnswer
+        case "endless-61xx":
+            try none()
+            self = .endless61XX
+        case "wrong-le-loop":
+            try none()
+            self = .wrongLeLoop
+        case "empty-answer":
+            try none()
+            self = .emptyAnswer
+        case "one-byte-sw":
+            try none()
+            self = .oneByteStatus
+        case "lying-atr":
+            try none()
+            self = .lyingATR
+        case "deep-certificate":
+            try none()
+            self = .deepCertificate
+        case "signature-length":
+            guard let argument, let n = Int(argument), (0...HostileAnswers.maximumDataCount).contains(n) else {
+                throw FaultParseError(text: text, reason: "needs a byte count 0…\(HostileAnswers.maximumDataCount)")
+            }
+            self = .signatureLength(n)
+        case "late":
+            guard let argument, let ms = Int(argument), (1...3_600_000).contains(ms) else {
+                throw FaultParseError(text: text, reason: "needs milliseconds 1…3600000, e.g. late:1500")
+            }
+            self = .late(milliseconds: ms)
         default:
-            throw FaultParseError(
-                text: text,
-                reason: "unknown fault; one of remove-after:N, remove-every:N, leave-every:N, mute, mute-on:N, get-response[:K], wrong-le, status-on:N=SW, slow:F, reset-after:N")
+            throw FaultParseError(text: text, reason: "unknown fault; one of " + Self.names.joined(separator: ", "))
         }
     }
+
+    /// Every fault's command-line form, for help and error messages.
+    public static let names = [
+        "remove-after:N", "remove-every:N", "leave-every:N", "mute", "mute-on:N", "get-response[:K]", "wrong-le",
+        "status-on:N=SW", "slow:F",
+        "reset-after:N", "long-answer", "huge-answer", "endless-61xx", "wrong-le-loop", "empty-answer", "one-byte-sw",
+        "lying-atr", "deep-certificate", "signature-length:N", "late:MS",
+    ]
 
     /// Always four digits, so the printed form reads back: `0900` must not print as `900`.
     private static func fourHexDigits(_ value: UInt16) -> String {
@@ -110,6 +185,16 @@ public enum CardFault: Sendable, Hashable, CustomStringConvertible {
         case .statusOn(let n, let sw): "status-on:\(n)=\(Self.fourHexDigits(sw.rawValue))"
         case .slow(let factor): "slow:\(factor)"
         case .resetAfter(let n): "reset-after:\(n)"
+        case .longAnswer: "long-answer"
+        case .hugeAnswer: "huge-answer"
+        case .endless61XX: "endless-61xx"
+        case .wrongLeLoop: "wrong-le-loop"
+        case .emptyAnswer: "empty-answer"
+        case .oneByteStatus: "one-byte-sw"
+        case .lyingATR: "lying-atr"
+        case .deepCertificate: "deep-certificate"
+        case .signatureLength(let n): "signature-length:\(n)"
+        case .late(let ms): "late:\(ms)"
         }
     }
 }
@@ -136,6 +221,8 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
     /// CLA INS P1 P2 of the command whose answer `heldForWrongLe` holds.
     private var heldHeader: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
     private var scratch: [UInt8]
+    /// What the hostile faults remember between commands.
+    private var hostile = HostileAnswers()
 
     public init(_ base: Base, faults: [CardFault]) {
         self.base = base
@@ -143,7 +230,7 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
         scratch = [UInt8](repeating: 0, count: 65538)
     }
 
-    public var atr: [UInt8] { base.atr }
+    public var atr: [UInt8] { faults.contains(.lyingATR) ? HostileAnswers.lyingATR : base.atr }
     public mutating func powerOn() { dropTransportState(); base.powerOn() }
     public mutating func powerOff() { dropTransportState(); base.powerOff() }
     public mutating func reset() { dropTransportState(); base.reset() }
@@ -151,6 +238,7 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
     private mutating func dropTransportState() {
         pending.removeAll()
         heldForWrongLe = nil
+        hostile.reset()
     }
 
     public mutating func respond(to command: Span<UInt8>, into response: inout OutputSpan<UInt8>) -> CardAction {
@@ -200,6 +288,8 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
             default: continue
             }
         }
+        hostile.observe(command)
+        if let action = hostile.answerBeforeBase(command, faults: faults, into: &response) { return action }
         let getResponseChunk = faults.lazy.compactMap { if case .getResponse(let c) = $0 { c } else { nil } }.first
         let wrongLe = faults.contains(.wrongLe)
 
@@ -239,6 +329,11 @@ public struct FaultyCard<Base: VirtualCard & Sendable>: VirtualCard, Sendable {
             response.append(bytes: scratch.span.extracting(0..<produced))
             return action
         }
+        var state = hostile
+        let hostileAction = state.reshape(
+            command, answer: scratch.span.extracting(0..<produced), faults: faults, into: &response)
+        hostile = state
+        if let hostileAction { return hostileAction }
         let dataCount = produced - 2
         let status = StatusWord(sw1: scratch[produced - 2], sw2: scratch[produced - 1])
 

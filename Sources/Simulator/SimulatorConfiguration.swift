@@ -73,12 +73,21 @@ public struct SimulatorConfiguration: Sendable {
         FaultyCard(try MyNumberCard(profile: card, pins: pins), faults: faults)
     }
 
-    /// The card-side delay of each exchange, from the timing profile: nil for `instant`.
+    /// How late every answer leaves with the `late:MS` fault, in nanoseconds (0 without it).
+    public var lateNanoseconds: UInt64 {
+        faults.reduce(0) { total, fault in
+            if case .late(let milliseconds) = fault { total + UInt64(milliseconds) * 1_000_000 } else { total }
+        }
+    }
+
+    /// The card-side delay of each exchange, from the timing profile and the `late` fault: nil
+    /// for `instant` without it.
     public func makeDelay() -> ((Span<UInt8>, Span<UInt8>) -> UInt64)? {
         let timing = effectiveTiming
-        if timing == .instant { return nil }
+        let late = lateNanoseconds
+        if timing == .instant { return late == 0 ? nil : { _, _ in late } }
         let model = DelayBox(CardDelayModel(timing))
-        return { command, response in model.nanoseconds(command: command, responseCount: response.count) }
+        return { command, response in model.nanoseconds(command: command, responseCount: response.count) &+ late }
     }
 }
 

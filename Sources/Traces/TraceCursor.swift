@@ -246,11 +246,17 @@ struct TraceCursor: Sendable {
         return true
     }
 
-    /// Lenient equality: INS; READ BINARY also P1 P2; SELECT also the data.
+    /// Lenient equality: INS; READ BINARY also P1 P2; SELECT also the data. A command shorter
+    /// than a header has no INS to go by and matches only byte for byte.
     func kindsMatch(recorded index: Int, sent: Span<UInt8>) -> Bool {
         let arena = trace.arena.span
         let recorded = arena.extracting(commandRange(index))
-        guard recorded.count >= 4, sent.count >= 4, recorded[1] == sent[1] else { return false }
+        if recorded.count < 4 || sent.count < 4 {
+            guard recorded.count == sent.count else { return false }
+            for k in 0..<sent.count where recorded[k] != sent[k] { return false }
+            return true
+        }
+        guard recorded[1] == sent[1] else { return false }
         switch sent[1] {
         case 0xB0, 0xB1:
             return recorded[2] == sent[2] && recorded[3] == sent[3]

@@ -23,17 +23,23 @@ extension TraceImport {
             if line.isEmpty { continue }
             if line.hasPrefix("#") {
                 if line.hasPrefix("# ATR:") {
-                    trace.header.atr = try decodeHex(line.dropFirst(6).trimmingWhitespace(), line: number, what: "ATR")
+                    let atr = try decodeHex(line.dropFirst(6).trimmingWhitespace(), line: number, what: "ATR")
+                    guard atr.count <= 33 else {
+                        throw TraceError(
+                            .importFormat, line: number, "the ATR has \(atr.count) bytes; an ATR has at most 33")
+                    }
+                    trace.header.atr = atr
                 } else if line.hasPrefix("# PROTOCOL:") {
                     trace.header.protocolName = String(line.dropFirst(11).trimmingWhitespace())
                 } else if let timing = durationComment(line) {
                     guard let command = pending?.command else {
                         throw TraceError(.importFormat, line: number, "a timing comment without a command before it")
                     }
-                    let nanoseconds = timing.milliseconds * 1_000_000
-                    guard nanoseconds <= UInt64(TraceLimits.maximumDurationNanoseconds) else {
+                    // Checked in milliseconds: the product overflowed for a comment of 19 digits.
+                    guard timing.milliseconds <= UInt64(TraceLimits.maximumDurationNanoseconds) / 1_000_000 else {
                         throw TraceError(.outOfRange, line: number, "an exchange of \(timing.milliseconds) ms")
                     }
+                    let nanoseconds = timing.milliseconds * 1_000_000
                     if let message = timing.message {
                         trace.appendTransmit(
                             time: clock, duration: nanoseconds, command: redacted(command).span, response: Span<UInt8>(),

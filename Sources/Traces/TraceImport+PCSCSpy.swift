@@ -80,11 +80,20 @@ extension TraceImport {
                 }
                 let start = origin ?? call.entry
                 if origin == nil { origin = call.entry }
-                let time = call.entry >= start ? (call.entry - start) * 1000 : 0
-                let duration = exit >= call.entry ? (exit - call.entry) * 1000 : 0
-                guard duration <= UInt64(TraceLimits.maximumDurationNanoseconds) else {
+                // Microseconds are checked against the format's limits before they become
+                // nanoseconds, so a timestamp from the far future neither overflows nor makes a
+                // trace the loader refuses.
+                let offset = call.entry >= start ? call.entry - start : 0
+                guard offset <= UInt64(TraceLimits.maximumTimeNanoseconds) / 1000 else {
+                    throw TraceError(
+                        .outOfRange, line: number, "\(call.function) starts \(offset) µs after the first call")
+                }
+                let elapsed = exit >= call.entry ? exit - call.entry : 0
+                guard elapsed <= UInt64(TraceLimits.maximumDurationNanoseconds) / 1000 else {
                     throw TraceError(.outOfRange, line: number, "\(call.function) took over an hour")
                 }
+                let time = offset * 1000
+                let duration = elapsed * 1000
                 switch call.function {
                 case "SCardConnect":
                     if call.arguments.count > 1 { readerName = String(call.arguments[1].text) }

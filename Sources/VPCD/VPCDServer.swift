@@ -294,6 +294,14 @@ public struct VPCDServer<Card: VirtualCard>: ~Copyable {
         case .remove:
             return .cardRemoved
         case .respond, .respondThenRemove:
+            if count == 0 {
+                // vpcd 3.3 cannot carry an empty answer: it reads the length 0, then waits for a
+                // payload that never comes, and the reader stays wedged until the link closes. A
+                // closed link is how vpcd reports an empty answer (SCardTransmit succeeds with no
+                // bytes), so the server closes it, and connects again at once as after any lost link.
+                if action == .respondThenRemove { return .cardRemoved }
+                return .linkLost("the card answered with no bytes, which vpcd can only be told by closing the link")
+            }
             if let replyDeadline {
                 let response = UnsafeBufferPointer(rebasing: payload[..<count])
                 if let deadline = replyDeadline(

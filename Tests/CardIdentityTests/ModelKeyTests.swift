@@ -112,6 +112,21 @@ struct ModelKeyTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([ModelKey].self, from: Data(#"["x"]"#.utf8)) }
     }
 
+    @Test("A reader PC/SC lists with an empty name still gets a key that reads back (fuzz finding)")
+    func emptyName() {
+        let key = ReaderIdentity(name: "", attributes: ReaderAttributes()).modelKey
+        #expect(key.description == "name:unnamed")
+        #expect(ModelKey(key.description) == key)
+    }
+
+    @Test("A model name that starts with a combining mark reads back, though it joins the colon (fuzz finding)")
+    func combiningMark() {
+        let key = ModelKey.name("\u{059A}<Reader")
+        #expect("name:\u{059A}".hasPrefix("name:") == false)  // why the check is on UTF-8
+        #expect(ModelKey(key.description) == key)
+        #expect(key.source == .name)
+    }
+
     @Test("A reader identity survives JSON")
     func identityJSON() throws {
         let identity = ReaderIdentity(

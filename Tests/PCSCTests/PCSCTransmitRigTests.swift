@@ -1,5 +1,6 @@
 import APDU
 import CardTransport
+import Foundation
 import HexCoding
 import RigSupport
 import Testing
@@ -116,6 +117,40 @@ struct PCSCTransmitRigTests {
 
         let result = served.thread.join()  // The server returned by itself when the card left.
         #expect(result.outcome.success == .cardRemoved)
+    }
+
+    @Test("an answer of no bytes reaches PC/SC as an empty transmit, the transport refuses it, and the card comes back")
+    func emptyAnswer() throws {
+        let scripted = try ScriptedCard(hexResponses: ["00B0000004": "", "00A4040C02 3F00": "9000"])
+        let served = try ServedCard(scripted, slot: 1)
+        let context = try PCSCContext()
+        var transport = ISO7816Transport(try context.connect(reader: served.reader))
+        var response = APDUBuffer()
+        let readBinary: [UInt8] = [0x00, 0xB0, 0x00, 0x00, 0x04]
+        // vpcd 3.3 cannot frame an empty answer; the server closes the link, which pcscd passes on as
+        // SCardTransmit succeeding with no bytes, and the transport names the violation.
+        do {
+            try transport.transmit(readBinary.span, into: &response)
+            Issue.record("an empty answer was accepted")
+        } catch {
+            #expect(error.kind == .protocolViolation)
+            #expect(error.message.contains("with 0 bytes; a response needs SW1 SW2"), "\(error)")
+        }
+        // The server connects again at once; within a few of vpcd's 400 ms polls a fresh connection
+        // reaches the same card.
+        var back = false
+        let deadline = Date().addingTimeInterval(5)
+        while !back && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            guard let card = try? context.connect(reader: served.reader) else { continue }
+            var select = APDUBuffer()
+            let bytes: [UInt8] = [0x00, 0xA4, 0x04, 0x0C, 0x02, 0x3F, 0x00]
+            try select.assign(bytes.span)
+            back = (try? card.transmit(select.span, into: &response)) != nil && response.copyBytes() == [0x90, 0x00]
+        }
+        #expect(back, "the card did not come back after its empty answer")
+        let result = served.remove()
+        #expect(result.card.commandCount >= 2)
     }
 
     @Test("a card that answers and then leaves makes the next transmit fail with card removed")

@@ -100,6 +100,23 @@ struct ReplayTests {
         #expect(throws: TransportError.self) { try channel.transmitRaw(select.span, into: &response) }
     }
 
+    @Test("lenient replay answers a recorded command shorter than a header when sent byte for byte (fuzz finding)")
+    func lenientShortCommand() throws {
+        var writer = TraceWriter(header: testHeader())
+        try writer.transmit(time: 0, duration: 1, command: bytes("00").span, response: bytes("6D00").span)
+        try writer.transmit(time: 1, duration: 1, command: bytes("00A4").span, response: bytes("6700").span)
+        var channel = try TraceReplayChannel(trace: try Trace(parsing: writer.writtenBytes), matching: .lenient)
+        var response = APDUBuffer()
+        for (hex, answer) in [("00", "6D00"), ("00A4", "6700")] {
+            let command = bytes(hex)
+            try channel.transmitRaw(command.span, into: &response)
+            #expect(Hex.encode(response.copyBytes()) == answer)
+        }
+        // Another short command is still a mismatch.
+        let other = bytes("01")
+        #expect(throws: TransportError.self) { try channel.transmitRaw(other.span, into: &response) }
+    }
+
     @Test("a recorded failure fails the same way on replay")
     func recordedFailure() throws {
         var trace = Trace(header: testHeader())

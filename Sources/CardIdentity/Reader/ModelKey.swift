@@ -29,10 +29,13 @@ public struct ModelKey: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// Accepts a key's string form back (from a results file); nil unless it starts with `usb:`
     /// or `name:` and has something after the prefix.
+    ///
+    /// The prefix is compared as UTF-8, not as characters: a model name that starts with a
+    /// combining mark joins the `:` into one character, and the key must still read back.
     public init?(_ description: String) {
+        let utf8 = description.utf8
         guard
-            (description.hasPrefix("usb:") && description.count > 4)
-                || (description.hasPrefix("name:") && description.count > 5)
+            (utf8.starts(with: "usb:".utf8) && utf8.count > 4) || (utf8.starts(with: "name:".utf8) && utf8.count > 5)
         else { return nil }
         self.description = description
     }
@@ -47,9 +50,10 @@ public struct ModelKey: Sendable, Hashable, Comparable, CustomStringConvertible,
         return ModelKey(unchecked: text)
     }
 
-    /// The key for a model known only by name (rule 2); pass ``ReaderName/modelName``.
+    /// The key for a model known only by name (rule 2); pass ``ReaderName/modelName``. An empty
+    /// name (a reader PC/SC lists as "") becomes `name:unnamed`: `name:` alone would not read back.
     public static func name(_ modelName: String) -> ModelKey {
-        ModelKey(unchecked: "name:" + modelName)
+        ModelKey(unchecked: "name:" + (modelName.isEmpty ? "unnamed" : modelName))
     }
 
     /// The key for a reader, by the rules in the type's documentation.
@@ -65,7 +69,7 @@ public struct ModelKey: Sendable, Hashable, Comparable, CustomStringConvertible,
     }
 
     /// Which rule produced the key.
-    public var source: Source { description.hasPrefix("usb:") ? .usb : .name }
+    public var source: Source { description.utf8.starts(with: "usb:".utf8) ? .usb : .name }
 
     private init(unchecked description: String) { self.description = description }
 

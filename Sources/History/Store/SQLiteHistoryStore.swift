@@ -22,6 +22,13 @@ public final class SQLiteHistoryStore: HistoryStore {
     /// schema up to date.
     public init(path: String) throws(HistoryError) {
         self.path = path
+        // Two processes opening one new database at once race on switching it to WAL and on the
+        // first migration, and SQLite answers one of them SQLITE_BUSY without calling the busy
+        // handler. Opening is therefore serialized between processes with a `flock` on the
+        // database's folder, held until the schema is ready; reads and writes afterwards use
+        // SQLite's locking alone.
+        let opening = try Self.lockForOpening(path)
+        defer { opening.map { _ = Glibc.close($0) } }
         let version = try Self.checkNotForeign(path)
         if let version, version > HistorySchema.currentVersion {
             throw HistoryError(
@@ -51,6 +58,30 @@ public final class SQLiteHistoryStore: HistoryStore {
     }
 
     // MARK: - Opening safely
+
+    /// Takes an exclusive `flock` on the database's folder for the time of opening, creating the
+    /// folder when missing. The lock is on the folder, not on the file: closing any descriptor of
+    /// the database file would drop every `fcntl` lock SQLite holds on it in this process. Returns
+    /// the descriptor holding the lock; nil when the folder cannot be opened (the open that
+    /// follows names the problem).
+    static func lockForOpening(_ path: String) throws(HistoryError) -> Int32? {
+        let named = (path as NSString).deletingLastPathComponent
+        let folder = named.isEmpty ? "." : named
+        if !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw HistoryError(
+                    .cannotOpen, "\(path): cannot create the folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { break }
+        }
+        return descriptor
+    }
 
     /// Refuses a non-empty file that is not an SQLite database, an SQLite database of another
     /// program, or one of ours whose schema cannot be read (damaged), through a read-only

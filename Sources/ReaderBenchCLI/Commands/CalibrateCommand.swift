@@ -15,7 +15,7 @@ struct CalibrateCommand: ParsableCommand {
         discussion: """
             Measures, on this host and this stack: clock resolution and the instrumentation cost per APDU; \
             the round-trip floor of a card that answers at once (p50/p90/p99); what the stack adds while the \
-            card is busy for 0.5, 2, 10 and 50 ms (measured minus injected), with experiments that show where \
+            card is busy for 0.1 to 50 ms (measured minus injected), with experiments that show where \
             that comes from; how closely a shipped trace replays through vpcd, with and without compensation; \
             and the A/A noise of two identical back-to-back runs. Writes versioned JSON \
             (format readerbench-calibration) with --out, and keeps the latest in the user's data directory, \

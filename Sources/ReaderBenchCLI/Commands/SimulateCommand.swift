@@ -22,8 +22,8 @@ struct SimulateCommand: ParsableCommand {
             text 1234, signature ABC123).
 
             Card variants (--card): \(CardProfile.builtIn.map(\.name).joined(separator: ", ")).
-            Faults (--fault, repeatable): remove-after:N, remove-every:N, leave-every:N, mute, mute-on:N, get-response[:K], wrong-le, \
-            status-on:N=SW, slow:F, reset-after:N.
+            Faults (--fault, repeatable): \(CardFault.names.joined(separator: ", ")). The hostile ones \
+            (long-answer … late:MS) break the rules on purpose; Fuzz/README.md says what each does.
             """)
 
     @Option(help: "vpcd slot: 0 (Virtual PCD 00 00), 1 (Virtual PCD 00 01), … up to the rig's readers − 1.")

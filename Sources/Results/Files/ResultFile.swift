@@ -85,7 +85,11 @@ public struct ResultFile: Sendable, Hashable {
     ///
     /// Only the layout ``ResultFileWriter`` writes can be recovered: one iteration per line.
     public static func recover(_ path: String) throws(ResultsError) -> ResultFile {
-        let bytes = try POSIXFile.readAll(path)
+        try recover(POSIXFile.readAll(path), path: path)
+    }
+
+    /// ``recover(_:)`` from a file's bytes; `path` only names it in errors.
+    public static func recover(_ bytes: [UInt8], path: String) throws(ResultsError) -> ResultFile {
         if let file = try? parse(bytes, path: path) { return file }
         let marker = Array("\n  \"iterations\" : [".utf8)
         guard let start = bytes.firstRange(of: marker) else {

@@ -1,0 +1,151 @@
+import Foundation
+import Results
+import RigSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `readerbench run` against the simulated card turned hostile (`--fault`), through pcscd and vpcd:
+/// every behaviour ends its iterations with a classified failure and a message that says what the
+/// card did, and none crashes or hangs the harness, grows its memory or spoils the result file.
+@Suite("Hostile cards through pcscd and vpcd", .serialized, Rig.enabled)
+struct HostileCardTests {
+    /// One hostile behaviour and what the result file must say about it.
+    struct Case: CustomTestStringConvertible, Sendable {
+        var fault: String
+        var arguments: [String] = []
+        var scenario = "visual"
+        var cause: Failure.Cause
+        /// In the message of the first iteration's failure (version 1 files count protocol
+        /// violations as "pcsc" and say so in the message).
+        var message: String
+        var testDescription: String { fault + (arguments.isEmpty ? "" : " " + arguments.joined(separator: " ")) }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            fault: "long-answer", cause: .pcsc,
+            message: "protocol violation: the card answered the command with 20 data bytes; its Le asked for at most 4"),
+        Case(
+            fault: "huge-answer", cause: .pcsc,
+            message: "protocol violation: the card's answer has 65540 data bytes, more than the 65536 an APDU can carry"
+        ),
+        Case(
+            fault: "endless-61xx", cause: .pcsc,
+            message: "protocol violation: the card kept answering 61XX after 512 GET RESPONSE commands"),
+        Case(
+            fault: "wrong-le-loop", cause: .pcsc,
+            message: "again after the resend with Le 5: it asks for another length every time"),
+        Case(
+            fault: "empty-answer", cause: .pcsc,
+            message: "protocol violation: the card answered the command with 0 bytes; a response needs SW1 SW2"),
+        Case(
+            fault: "one-byte-sw", cause: .pcsc,
+            message: "protocol violation: the card answered the command with 1 byte; a response needs SW1 SW2"),
+        Case(
+            fault: "lying-atr", cause: .checkFailed,
+            message: "the card's answer to reset is malformed: T0 declares 15 historical byte(s)"),
+        Case(
+            fault: "deep-certificate", cause: .checkFailed,
+            message: "the object claims 39833 bytes, more than READ BINARY can address"),
+        Case(
+            fault: "deep-certificate", arguments: ["--card", "contact", "--chunks", "extended"], cause: .checkFailed,
+            message: "the certificate is not valid DER: offset 128: nesting is deeper than the limit of 32 levels"),
+        Case(
+            fault: "signature-length:255", scenario: "pin", cause: .checkFailed,
+            message: "the signature is 255 bytes; the certificate's 2048-bit key makes 256-byte signatures"),
+        Case(
+            fault: "signature-length:300", scenario: "pin", cause: .pcsc,
+            message:
+                "protocol violation: the card answered the command with 300 data bytes; its Le asked for at most 256"),
+        // Late by 1 ms more than the timeout: classified by the engine, well before the watchdog,
+        // which allows 250 ms past the timeout.
+        Case(fault: "late:301", arguments: ["--timeout", "300"], cause: .timeout, message: "past the 300 ms timeout"),
+    ]
+
+    @Test(
+        "each hostile behaviour fails every iteration with its cause and message; the run completes", arguments: cases)
+    func classified(_ hostile: Case) throws {
+        let folder = try CLI.temporaryDirectory()
+        let out = folder.appendingPathComponent("result.json").path
+        let outcome = try Self.runMeasured(
+            [
+                "run", "--simulate", "--scenario", hostile.scenario, "--iterations", "3", "--warmup", "0", "--warm",
+                "--fault", hostile.fault, "--out", out, "--quiet",
+            ] + hostile.arguments, in: folder)
+        #expect(!outcome.uncaughtSignal)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let file = try ResultFile.load(out)
+        #expect(file.complete && file.summary?.stopReason == .completed)
+        #expect(file.iterations.count == 3)
+        #expect(file.iterations.allSatisfy { $0.failure?.cause == hostile.cause }, "\(file.iterations.map(\.failure))")
+        let first = try #require(file.iterations.first?.failure)
+        #expect(first.message.contains(hostile.message), "\(first.message)")
+        // A plain run peaks near 40 MB. Under a sanitizer its shadow memory and quarantine dominate,
+        // and LeakSanitizer checks the same runs for leaks instead.
+        if ProcessInfo.processInfo.environment["READERBENCH_SANITIZER"] == nil {
+            #expect(outcome.peakMegabytes < 128, "the run grew to \(outcome.peakMegabytes) MB")
+        }
+    }
+
+    @Test(
+        "a card that answers long after the timeout: the watchdog ends the run, the result file is complete and valid")
+    func answerLongAfterTimeout() throws {
+        let folder = try CLI.temporaryDirectory()
+        let out = folder.appendingPathComponent("result.json").path
+        let outcome = try CLI.run(
+            [
+                "run", "--simulate", "--scenario", "visual", "--iterations", "3", "--warmup", "0", "--warm",
+                "--fault", "late:5000", "--timeout", "200", "--out", out, "--quiet",
+            ], timeout: 60)
+        #expect(!outcome.uncaughtSignal)
+        #expect(outcome.status == 3, "stderr: \(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains("SELECT jpki AP did not complete within the 200 ms timeout"), "\(outcome.stderr)")
+        let file = try ResultFile.load(out)
+        #expect(file.complete && file.summary?.stopReason == .timeout)
+        #expect(file.iterations.isEmpty)
+    }
+
+    /// What `runMeasured` saw.
+    struct Measured {
+        var status: Int32
+        var uncaughtSignal: Bool
+        var stderr: String
+        /// The child's own peak resident set (wait4's ru_maxrss), in MB.
+        var peakMegabytes: Int
+    }
+
+    /// Runs `readerbench` as `CLI.run` does, but with posix_spawn and wait4, which report the
+    /// peak resident set of this child alone (RUSAGE_CHILDREN would be the largest of every child
+    /// the test process ever had). Output goes to files in `folder`; killed after 60 s.
+    static func runMeasured(_ arguments: [String], in folder: URL) throws -> Measured {
+        let executable = try CLI.executable.path
+        let errPath = folder.appendingPathComponent("stderr.txt").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw CLI.Missing(description: "cannot start \(executable): errno \(spawned)") }
+        let child = pid
+        let watchdog = DispatchWorkItem { kill(child, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(child, &status, 0, &usage) < 0 && errno == EINTR {}
+        watchdog.cancel()
+        let signalled = status & 0x7F != 0
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return Measured(
+            status: signalled ? 128 + (status & 0x7F) : (status >> 8) & 0xFF, uncaughtSignal: signalled, stderr: stderr,
+            peakMegabytes: usage.ru_maxrss / 1024)
+    }
+}
