@@ -62,6 +62,7 @@ let package = Package(
         .library(name: "HistoryPostgres", targets: ["HistoryPostgres"]),
         .library(name: "LiveMetrics", targets: ["LiveMetrics"]),
         .executable(name: "readerbench-fuzz", targets: ["ReaderBenchFuzz"]),
+        .executable(name: "readerbench-fleet-scale", targets: ["FleetScale"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -155,6 +156,12 @@ let package = Package(
         .target(
             name: "LiveMetrics",
             dependencies: ["Results", "RunModel", "Measurement", .product(name: "Prometheus", package: "swift-prometheus")]),
+
+        // The fleet's scale figures (scripts/fleet-scale, docs/fleet.md): hosts forwarding at once,
+        // and the trend query over what they wrote. A measuring tool; it asserts nothing.
+        .executableTarget(
+            name: "FleetScale",
+            dependencies: ["History", "HistoryPostgres", "HistoryFixtures", "Results", "RunModel"]),
 
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
         .target(name: "CCID"),

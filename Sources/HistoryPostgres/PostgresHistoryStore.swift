@@ -54,12 +54,12 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
     public func close() {
         lock.lock()
         defer { lock.unlock() }
-        if let connection { _ = try? connection.close().wait() }
+        if let connection { try? Self.closing(connection).wait() }
         connection = nil
     }
 
     deinit {
-        if let connection { _ = connection.close() }
+        if let connection { _ = Self.closing(connection) }
     }
 
     // MARK: - HistoryStore
@@ -139,7 +139,7 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
             return result
         } catch {
             if error.code == .unreachable || session.connection.isClosed {
-                _ = session.connection.close()
+                _ = Self.closing(session.connection)
                 connection = nil
             } else {
                 try? session.execute("ROLLBACK")
@@ -200,6 +200,13 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
             }
         }
         try SQLHistory.migrate(session, dialect: .postgresql, location: location)
+    }
+
+    /// Closes `connection` without waiting (its future says when it is closed). postgres-nio has
+    /// an async `close()` beside this one; the store is synchronous, so it names the future one.
+    static func closing(_ connection: PostgresConnection) -> EventLoopFuture<Void> {
+        let future: EventLoopFuture<Void> = connection.close()
+        return future
     }
 
     /// A postgres-nio or NIO error as a history error: what the server said is a database error

@@ -49,7 +49,7 @@ struct PostgresSession: SQLSession {
     /// Waits for `future`, closing the connection when the deadline passes first.
     func wait<T: Sendable>(_ future: EventLoopFuture<T>, doing: String) throws(HistoryError) -> T {
         let connection = self.connection
-        let timer = future.eventLoop.scheduleTask(in: deadline) { _ = connection.close() }
+        let timer = future.eventLoop.scheduleTask(in: deadline) { _ = PostgresHistoryStore.closing(connection) }
         defer { timer.cancel() }
         do { return try future.wait() } catch {
             throw PostgresHistoryStore.mapped(error, location: location, doing: doing)

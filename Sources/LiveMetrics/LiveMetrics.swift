@@ -1,5 +1,5 @@
 // LiveMetrics: a run's latencies as Prometheus metrics while it goes, pushed to a Pushgateway so a
-// fleet's dashboard (docs/grafana-readerbench.json) shows every site's readers live.
+// fleet's dashboard (docs/grafana-dashboard.json) shows every site's readers live.
 //
 // MARK: - Map of the module
 //

@@ -45,7 +45,10 @@ import Testing
 
     @Test("the server killed mid-run: the run completes and stays unsent; restarted and synced, every sample arrives once")
     func killedMidRun() throws {
-        let url = try PostgresServer.freshDatabase()
+        // A server of its own: killing the shared one would fail whatever other test uses it now.
+        let server = try PrivatePostgres()
+        defer { server.destroy() }
+        let url = server.url
         let directory = try CLI.temporaryDirectory()
         let lab = host("lab-1", site: "osaka", in: directory)
         let (process, out, err) = try CLI.start(
@@ -59,9 +62,9 @@ import Testing
             Thread.sleep(forTimeInterval: 0.05)
             sentBefore = (try? Self.number(url, "SELECT coalesce(max(iteration_count), 0) FROM runs")) ?? 0
         }
-        let crash = try PostgresServer.script(["crash"])
+        let crash = try server.crash()
         let outcome = CLI.finish(process, out, err, timeout: 120)
-        let restart = try PostgresServer.script(["start"])
+        let restart = try server.start()
         #expect(crash.status == 0, "\(crash.output)")
         #expect(restart.status == 0, "\(restart.output)")
         #expect(sentBefore >= 20 && sentBefore < 300, "sent before the crash: \(sentBefore)")
@@ -91,16 +94,18 @@ import Testing
 
     @Test("the server down at the start: the run completes unsent; the next run, with the server back, sends both")
     func downAtStart() throws {
-        let url = try PostgresServer.freshDatabase()
+        let server = try PrivatePostgres()
+        defer { server.destroy() }
+        let url = server.url
         let directory = try CLI.temporaryDirectory()
         let lab = host("lab-2", site: "kyoto", in: directory)
         let arguments = [
             "run", "--in-process", "--scenario", "visual", "--iterations", "20", "--warmup", "0", "--warm", "--db", url,
             "--site", lab.site, "--quiet",
         ]
-        #expect(try PostgresServer.script(["crash"]).status == 0)
+        #expect(try server.crash().status == 0)
         let first = try CLI.run(arguments, environment: lab.environment)
-        #expect(try PostgresServer.script(["start"]).status == 0)
+        #expect(try server.start().status == 0)
         #expect(first.status == 0, "stderr: \(first.stderr)")
         #expect(first.stderr.contains("marked unsent"), "stderr: \(first.stderr)")
         let second = try CLI.run(arguments, environment: lab.environment)

@@ -1,5 +1,6 @@
 import Foundation
 import Results
+import RunModel
 import RigSupport
 import Testing
 
@@ -18,32 +19,31 @@ struct HostileCardTests {
         var arguments: [String] = []
         var scenario = "visual"
         var cause: Failure.Cause
-        /// In the message of the first iteration's failure (version 1 files count protocol
-        /// violations as "pcsc" and say so in the message).
+        /// In the message of the first iteration's failure.
         var message: String
         var testDescription: String { fault + (arguments.isEmpty ? "" : " " + arguments.joined(separator: " ")) }
     }
 
     static let cases: [Case] = [
         Case(
-            fault: "long-answer", cause: .pcsc,
-            message: "protocol violation: the card answered the command with 20 data bytes; its Le asked for at most 4"),
+            fault: "long-answer", cause: .protocolViolation,
+            message: "the card answered the command with 20 data bytes; its Le asked for at most 4"),
         Case(
-            fault: "huge-answer", cause: .pcsc,
-            message: "protocol violation: the card's answer has 65540 data bytes, more than the 65536 an APDU can carry"
+            fault: "huge-answer", cause: .protocolViolation,
+            message: "the card's answer has 65540 data bytes, more than the 65536 an APDU can carry"
         ),
         Case(
-            fault: "endless-61xx", cause: .pcsc,
-            message: "protocol violation: the card kept answering 61XX after 512 GET RESPONSE commands"),
+            fault: "endless-61xx", cause: .protocolViolation,
+            message: "the card kept answering 61XX after 512 GET RESPONSE commands"),
         Case(
-            fault: "wrong-le-loop", cause: .pcsc,
+            fault: "wrong-le-loop", cause: .protocolViolation,
             message: "again after the resend with Le 5: it asks for another length every time"),
         Case(
-            fault: "empty-answer", cause: .pcsc,
-            message: "protocol violation: the card answered the command with 0 bytes; a response needs SW1 SW2"),
+            fault: "empty-answer", cause: .protocolViolation,
+            message: "the card answered the command with 0 bytes; a response needs SW1 SW2"),
         Case(
-            fault: "one-byte-sw", cause: .pcsc,
-            message: "protocol violation: the card answered the command with 1 byte; a response needs SW1 SW2"),
+            fault: "one-byte-sw", cause: .protocolViolation,
+            message: "the card answered the command with 1 byte; a response needs SW1 SW2"),
         Case(
             fault: "lying-atr", cause: .checkFailed,
             message: "the card's answer to reset is malformed: T0 declares 15 historical byte(s)"),
@@ -57,9 +57,9 @@ struct HostileCardTests {
             fault: "signature-length:255", scenario: "pin", cause: .checkFailed,
             message: "the signature is 255 bytes; the certificate's 2048-bit key makes 256-byte signatures"),
         Case(
-            fault: "signature-length:300", scenario: "pin", cause: .pcsc,
+            fault: "signature-length:300", scenario: "pin", cause: .protocolViolation,
             message:
-                "protocol violation: the card answered the command with 300 data bytes; its Le asked for at most 256"),
+                "the card answered the command with 300 data bytes; its Le asked for at most 256"),
         // Late by 1 ms more than the timeout: classified by the engine, well before the watchdog,
         // which allows 250 ms past the timeout.
         Case(fault: "late:301", arguments: ["--timeout", "300"], cause: .timeout, message: "past the 300 ms timeout"),
@@ -76,7 +76,8 @@ struct HostileCardTests {
                 "--fault", hostile.fault, "--out", out, "--quiet",
             ] + hostile.arguments, in: folder)
         #expect(!outcome.uncaughtSignal)
-        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        // Every iteration failed: beyond --max-failure-rate, so exit 5 (the run itself completed).
+        #expect(outcome.status == 5, "stderr: \(outcome.stderr)")
         let file = try ResultFile.load(out)
         #expect(file.complete && file.summary?.stopReason == .completed)
         #expect(file.iterations.count == 3)
@@ -106,7 +107,9 @@ struct HostileCardTests {
             outcome.stderr.contains("SELECT jpki AP did not complete within the 200 ms timeout"), "\(outcome.stderr)")
         let file = try ResultFile.load(out)
         #expect(file.complete && file.summary?.stopReason == .timeout)
-        #expect(file.iterations.isEmpty)
+        // The iteration the watchdog gave up on is recorded as a timeout, with what was waited.
+        #expect(file.iterations.count == 1)
+        #expect(file.iterations.first?.failure?.cause == .timeout)
     }
 
     /// What `runMeasured` saw.

@@ -2,7 +2,7 @@ import Foundation
 @_exported import RigSupport
 
 /// A fresh directory, removed when dropped.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HistoryFixtures
 import LiveMetrics
+import Results
 import Testing
 
 #if canImport(FoundationNetworking)

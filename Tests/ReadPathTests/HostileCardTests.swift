@@ -1,3 +1,4 @@
+import RunModel
 import CardTransport
 import Measurement
 import ReadPath

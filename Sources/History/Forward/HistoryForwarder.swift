@@ -126,14 +126,16 @@ public final class HistoryForwarder: @unchecked Sendable {
 
     /// Runs earlier runs left unsent (the server was down then), once per forwarder.
     private func sendEarlierRuns() {
-        let live = liveRun
         guard let states = try? uploader.local.unsentUploads(remote: uploader.remote.location) else { return }
         var count = 0
-        for state in states where state.run != live {
+        for state in states {
+            // The live run may have started since the list was read: it is not an earlier one.
             condition.lock()
             let stop = stopping
+            let live = liveRun
             condition.unlock()
             if stop { return }
+            if state.run == live { continue }
             guard (try? uploader.send(run: state.run)) != nil else { return }
             count += 1
         }

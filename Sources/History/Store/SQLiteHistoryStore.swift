@@ -157,27 +157,11 @@ public final class SQLiteHistoryStore: HistoryStore {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try db.execute(sql: HistorySchema.migrationsTable)
-                    let applied = try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0
-                    if applied > HistorySchema.currentVersion {
-                        throw HistoryError(
-                            .newerSchema,
-                            "\(path) has schema version \(applied); this readerbench knows up to "
-                                + "\(HistorySchema.currentVersion): update readerbench")
-                    }
-                    for migration in HistorySchema.migrations where migration.version > applied {
-                        for statement in migration.statements {
-                            try db.execute(sql: SQLDialect.sqlite.render(statement))
-                        }
-                        try db.execute(
-                            sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                            arguments: [migration.version, migration.name, Self.now()])
-                    }
-                    if applied == 0 {
+                    // The same migration code as the PostgreSQL store (SQLHistory.migrate); only
+                    // the header field that says "ours" is SQLite's own.
+                    try SQLHistory.migrate(GRDBSession(db: db, path: path), dialect: .sqlite, location: path)
+                    if try Int32.fetchOne(db, sql: "PRAGMA application_id") != HistorySchema.applicationID {
                         try db.execute(sql: "PRAGMA application_id = \(HistorySchema.applicationID)")
-                        try db.execute(
-                            sql: "INSERT INTO history_meta (key, value) VALUES ('application', ?)",
-                            arguments: [HistorySchema.applicationName])
                     }
                     return .commit
                 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import History
 import HistoryPostgres
 import LiveMetrics
 import CardCrypto
