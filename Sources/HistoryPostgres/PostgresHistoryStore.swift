@@ -59,7 +59,8 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
     }
 
     deinit {
-        if let connection { _ = Self.closing(connection) }
+        // Waited for: postgres-nio asserts (debug builds) that a connection is closed before it is freed.
+        if let connection { try? Self.closing(connection).wait() }
     }
 
     // MARK: - HistoryStore
@@ -139,7 +140,7 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
             return result
         } catch {
             if error.code == .unreachable || session.connection.isClosed {
-                _ = Self.closing(session.connection)
+                try? Self.closing(session.connection).wait()
                 connection = nil
             } else {
                 try? session.execute("ROLLBACK")

@@ -90,8 +90,12 @@ public final class RunMetrics: @unchecked Sendable {
 
     // MARK: - Series
 
+    /// The model label is the USB key (`usb:VVVV:PPPP@release`: the model and its firmware) when
+    /// the reader's USB identity is known, else the model key from the name; never the PC/SC
+    /// name itself, which carries a serial number and a slot.
     private func register(_ record: ReaderRecord) {
-        readers[record.id] = (record.reader.modelKey, record.card.isModelled ? "modelled" : "measured")
+        let model = record.reader.usbModelKey ?? record.reader.modelKey
+        readers[record.id] = (model, record.card.isModelled ? "modelled" : "measured")
     }
 
     private func baseLabels(_ identity: (model: String, source: String), mode: IterationMode) -> [(String, String)] {

@@ -35,7 +35,10 @@ public final class HistoryUploader: @unchecked Sendable {
         public var remoteRun: Int64
         /// Iterations sent by this call (0: the remote had them all).
         public var iterations: Int
-        /// Whether the remote now holds the whole run (every iteration, and the summary if any).
+        /// Whether the remote now holds everything the local run has saved (every iteration, and
+        /// the summary once it finished). A run still going is whole after each send and unsent
+        /// again after its next saved iteration; a run killed mid-way is whole once its saved
+        /// iterations arrived (it never gets a summary).
         public var whole: Bool
     }
 

@@ -72,7 +72,7 @@ struct HistorySync: ParsableCommand {
                 if !json {
                     printError(
                         "readerbench: run:\(sent.run) → \(server) run:\(sent.remoteRun): \(sent.iterations) iterations "
-                            + "sent\(sent.whole ? "" : " (the run is still going or was cut short; more may follow)")")
+                            + "sent\(sent.whole ? "" : " (more was saved meanwhile: the run is still going)")")
                 }
             }
             for (run, error) in report.failed {
