@@ -47,8 +47,18 @@ record() {
 launch() {
     local name=$1
     shift
-    # setsid execs in place (a background job is not a group leader), so $! is the process itself.
-    setsid "$@" </dev/null >>"$RUN_DIR/$name.log" 2>&1 &
+    # Descriptors the caller left open (beyond 0-2) are closed first: a server that kept one
+    # would hold its starter's pipe or socket open for as long as it runs, and a caller waiting
+    # for that to close (Foundation's Process in the tests does) would wait forever.
+    # The subshell and setsid exec in place (a background job is not a group leader), so $! is
+    # the server itself.
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec setsid "$@"
+    ) </dev/null >>"$RUN_DIR/$name.log" 2>&1 &
     local pid=$!
     record "$name" "$pid"
     printf '%s\n' "$pid"
