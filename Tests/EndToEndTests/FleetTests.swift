@@ -152,11 +152,13 @@ import Testing
 
         let compare = try CLI.run(["compare", "--db", url, "--site", "osaka", "--model", model, "last=2"])
         #expect(compare.status == 0, "stderr: \(compare.stderr)")
+        // Two hosts' runs: the gate refuses (5) when their calibrations differ beyond the margin,
+        // which two processes on one machine may or may not show; a fleet gate across hosts says so.
         let gate = try CLI.run([
             "gate", "--db", url, "--baseline", "site=osaka,host=osaka-a,latest", "--current", "latest", "--host",
-            "osaka-b",
+            "osaka-b", "--allow-different-host",
         ])
-        #expect([0, 2, 4].contains(gate.status), "stderr: \(gate.stderr)")
+        #expect([0, 2].contains(gate.status), "stdout: \(gate.stdout)\nstderr: \(gate.stderr)")
         let page = directory.appendingPathComponent("fleet.html").path
         let report = try CLI.run(["report", "--db", url, "--site", "kyoto", "latest", "-o", page, "--lang", "en"])
         #expect(report.status == 0, "stderr: \(report.stderr)")

@@ -136,8 +136,11 @@ struct RunCommand: ParsableCommand {
         if let db, PostgresLocation.isLocation(db) {
             do { _ = try PostgresLocation(db) } catch { throw fail(error.reason, status: ExitStatus.badInput) }
         }
-        if noSave && (db != nil || site != nil) {
-            throw fail("--no-save does not save: --db and --site have nothing to do", status: ExitStatus.badInput)
+        // --site labels the saved run and the live metrics: with --no-save it needs --metrics.
+        if noSave && (db != nil || (site != nil && metrics == nil)) {
+            throw fail(
+                "--no-save does not save: --db has nothing to do, and --site labels only saved runs and --metrics",
+                status: ExitStatus.badInput)
         }
         Interruption.install()
 
