@@ -227,8 +227,21 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
                 }
                 return HistoryError(.databaseError, "\(location): \(message) (SQLSTATE \(state)) while \(doing) it")
             }
-            return HistoryError(.unreachable, "\(location): \(error.code) while \(doing) it")
+            return HistoryError(
+                .unreachable, "\(location) cannot be reached (\(cause(error.underlying ?? error))) while \(doing) it")
         }
-        return HistoryError(.unreachable, "\(location): \(error) while \(doing) it")
+        return HistoryError(.unreachable, "\(location) cannot be reached (\(cause(error))) while \(doing) it")
+    }
+
+    /// What went wrong with the connection, in a few words: the system's reason when there is one
+    /// ("Connection refused"), not NIO's whole error value.
+    static func cause(_ error: any Error) -> String {
+        if let error = error as? PSQLError { return error.underlying.map(cause) ?? "\(error.code)" }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? NIOConnectionError {
+            return error.connectionErrors.first.map { cause($0.error) } ?? "no address to connect to"
+        }
+        if error is ChannelError { return "the connection closed (\(error))" }
+        return "\(error)"
     }
 }

@@ -167,9 +167,11 @@ struct RunSetup {
                 printError("readerbench: sent to \(forwarding.server) as run:\(remote)")
             } else {
                 printError(
-                    "readerbench: warning: not (wholly) sent to \(forwarding.server)"
-                        + (sent.lastError.map { ": \($0.reason)" } ?? "")
-                        + "; it is kept here and marked unsent: `readerbench history sync` sends it")
+                    "readerbench: warning: not (wholly) sent to the fleet history: "
+                        + (sent.lastError?.reason ?? "\(forwarding.server) did not answer in time")
+                        + "; the run is kept in the local history"
+                        + (history.flatMap { h in h.recorder.runID.map { " as run:\($0) (\(h.path))" } } ?? "")
+                        + " and marked unsent: `readerbench history sync` (or the next run) sends it")
             }
             if sent.earlierRunsSent > 0 {
                 printError("readerbench: also sent \(sent.earlierRunsSent) earlier unsent run(s)")
