@@ -146,10 +146,14 @@ func ingest(_ options: Options) throws {
     let samples = runs * samplesPerRun
     print("hosts \(options.hosts), readers \(options.readers), iterations \(options.iterations) per reader")
     print("runs \(runs), samples \(samples) (\(samplesPerRun) per run)")
-    print(String(format: "local saves:  %.1f s  (%.1f runs/s, %.0f samples/s; SQLite, 2 at a time)",
-        saveSeconds, Double(runs) / saveSeconds, Double(samples) / saveSeconds))
-    print(String(format: "forwarding:   %.1f s  (%.2f runs/s, %.0f samples/s; all hosts at once into PostgreSQL)",
-        forwardSeconds, Double(runs) / forwardSeconds, Double(samples) / forwardSeconds))
+    print(
+        String(
+            format: "local saves:  %.1f s  (%.1f runs/s, %.0f samples/s; SQLite, 2 at a time)",
+            saveSeconds, Double(runs) / saveSeconds, Double(samples) / saveSeconds))
+    print(
+        String(
+            format: "forwarding:   %.1f s  (%.2f runs/s, %.0f samples/s; all hosts at once into PostgreSQL)",
+            forwardSeconds, Double(runs) / forwardSeconds, Double(samples) / forwardSeconds))
     for failure in failures.all.prefix(10) { print("failure: \(failure)") }
     try? FileManager.default.removeItem(atPath: options.work)
     if !failures.all.isEmpty { exit(1) }
@@ -166,8 +170,10 @@ func trend(_ options: Options) throws {
         times.append(seconds(since: start))
     }
     times.sort()
-    print(String(format: "trend of %@: %d points; best %.3f s, median %.3f s, worst %.3f s over %d runs of the query",
-        options.model, rows, times[0], times[times.count / 2], times[times.count - 1], times.count))
+    print(
+        String(
+            format: "trend of %@: %d points; best %.3f s, median %.3f s, worst %.3f s over %d runs of the query",
+            options.model, rows, times[0], times[times.count / 2], times[times.count - 1], times.count))
 }
 
 /// Errors from concurrent work.

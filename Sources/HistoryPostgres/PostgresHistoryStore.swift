@@ -220,7 +220,8 @@ public final class PostgresHistoryStore: HistoryStore, HistoryReceiver, @uncheck
                 let state = info[.sqlState] ?? ""
                 // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up).
                 if state.hasPrefix("57P") || state.hasPrefix("08") {
-                    return HistoryError(.unreachable, "\(location): the server is going away (\(message)) while \(doing) it")
+                    return HistoryError(
+                        .unreachable, "\(location): the server is going away (\(message)) while \(doing) it")
                 }
                 if state == "28000" || state == "28P01" || state == "3D000" {
                     return HistoryError(.cannotOpen, "\(location): \(message)")

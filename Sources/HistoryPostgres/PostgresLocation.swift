@@ -48,7 +48,8 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             case ("sslmode", "require"): requireTLS = true
             default:
                 throw HistoryError(
-                    .badLocation, "'\(Self.redacted(text))': unsupported option \(item.name)=\(item.value ?? "") "
+                    .badLocation,
+                    "'\(Self.redacted(text))': unsupported option \(item.name)=\(item.value ?? "") "
                         + "(sslmode=disable or sslmode=require)")
             }
         }

@@ -43,7 +43,9 @@ import Testing
         Host(local: directory.appendingPathComponent("\(id).sqlite").path, id: id, site: site)
     }
 
-    @Test("the server killed mid-run: the run completes and stays unsent; restarted and synced, every sample arrives once")
+    @Test(
+        "the server killed mid-run: the run completes and stays unsent; restarted and synced, every sample arrives once"
+    )
     func killedMidRun() throws {
         // A server of its own: killing the shared one would fail whatever other test uses it now.
         let server = try PrivatePostgres()
@@ -88,8 +90,10 @@ import Testing
         let fromServer = directory.appendingPathComponent("server.json").path
         let fromHost = directory.appendingPathComponent("host.json").path
         #expect(try CLI.run(["history", "export", "run:\(remote[0].id)", "-o", fromServer, "--db", url]).status == 0)
-        #expect(try CLI.run(["history", "export", "run:\(local[0].id)", "-o", fromHost, "--db", lab.local]).status == 0)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: fromServer)) == Data(contentsOf: URL(fileURLWithPath: fromHost)))
+        #expect(
+            try CLI.run(["history", "export", "run:\(local[0].id)", "-o", fromHost, "--db", lab.local]).status == 0)
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: fromServer)) == Data(contentsOf: URL(fileURLWithPath: fromHost)))
     }
 
     @Test("the server down at the start: the run completes unsent; the next run, with the server back, sends both")
@@ -116,7 +120,8 @@ import Testing
         #expect(try Self.number(url, "SELECT count(*) FROM iterations") == 40)
     }
 
-    @Test("three hosts at once, two sites: list, trend, compare and report read across hosts, filtered by site and host")
+    @Test(
+        "three hosts at once, two sites: list, trend, compare and report read across hosts, filtered by site and host")
     func severalHosts() throws {
         let url = try PostgresServer.freshDatabase()
         let directory = try CLI.temporaryDirectory()
@@ -133,7 +138,8 @@ import Testing
         }
         for (process, out, err) in started {
             let outcome = CLI.finish(process, out, err)
-            #expect(outcome.status == 0 && outcome.stderr.contains("sent to postgresql://"), "stderr: \(outcome.stderr)")
+            #expect(
+                outcome.status == 0 && outcome.stderr.contains("sent to postgresql://"), "stderr: \(outcome.stderr)")
         }
         let all = try Self.list(url)
         #expect(all.count == 3 && Set(all.compactMap(\.hostID)) == Set(hosts.map(\.id)))
@@ -170,7 +176,8 @@ import Testing
 @Suite(
     .enabled(
         if: ProcessInfo.processInfo.environment["READERBENCH_PUSHGATEWAY"].map { !$0.isEmpty && $0 != "0" } ?? false,
-        "needs a Pushgateway: scripts/pushgateway start, eval \"$(scripts/pushgateway env)\", READERBENCH_PUSHGATEWAY=1"))
+        "needs a Pushgateway: scripts/pushgateway start, eval \"$(scripts/pushgateway env)\", READERBENCH_PUSHGATEWAY=1"
+    ))
 struct MetricsCommandTests {
     @Test("a run pushes its histograms, grouped by host, with its site; every measured iteration counted")
     func pushes() throws {

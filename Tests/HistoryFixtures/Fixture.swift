@@ -163,4 +163,3 @@ public enum Fixture {
             iterations: iterations, summary: summary, complete: true)
     }
 }
-

@@ -107,7 +107,8 @@ import Testing
                 for run in 0..<runsPerHost {
                     let file = Fixture.poolRun(createdAt: String(format: "2025-12-%02dT%02d:00:00Z", host + 1, run))
                     let id = try local.importRun(
-                        file, origin: RunOrigin(kind: .run, hostID: "host-\(host)", site: host % 2 == 0 ? "osaka" : "kyoto"))
+                        file,
+                        origin: RunOrigin(kind: .run, hostID: "host-\(host)", site: host % 2 == 0 ? "osaka" : "kyoto"))
                     _ = try uploader.send(run: id)
                 }
             } catch {
@@ -119,7 +120,8 @@ import Testing
         #expect(try remote.count(RunQuery()) == hosts * runsPerHost)
         #expect(try remote.count(RunQuery(site: "osaka")) == hosts / 2 * runsPerHost)
         #expect(try remote.count(RunQuery(hostID: "host-3")) == runsPerHost)
-        let total = try PostgresServer.psql(url, "SELECT count(*) || ',' || count(DISTINCT (run_id, seq)) FROM iterations")
+        let total = try PostgresServer.psql(
+            url, "SELECT count(*) || ',' || count(DISTINCT (run_id, seq)) FROM iterations")
         let expected = hosts * runsPerHost * Fixture.poolRun().iterations.count
         #expect(total.output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(expected),\(expected)")
     }

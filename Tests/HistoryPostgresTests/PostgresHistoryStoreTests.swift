@@ -85,7 +85,9 @@ import Testing
         #expect(stored.file.iterations == file.iterations)
         #expect(stored.file.summary == file.summary)
         #expect(stored.listing.complete && stored.listing.site == "s" && stored.listing.hostID == "h")
-        #expect(throws: HistoryError(.duplicate, "")) { try postgres.importRun(file, origin: RunOrigin(kind: .import, hostID: nil)) }
+        #expect(throws: HistoryError(.duplicate, "")) {
+            try postgres.importRun(file, origin: RunOrigin(kind: .import, hostID: nil))
+        }
     }
 
     @Test("a database of another program is refused and left as it was")
@@ -94,7 +96,8 @@ import Testing
         try PostgresServer.psql(url, "CREATE TABLE invoices (id integer)")
         let store = PostgresHistoryStore(server: try PostgresLocation(url))
         #expect(throws: HistoryError(.foreignDatabase, "")) { try store.prepare() }
-        let tables = try PostgresServer.psql(url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        let tables = try PostgresServer.psql(
+            url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
         #expect(tables.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 

@@ -13,15 +13,20 @@ import Testing
 @Suite(
     .enabled(
         if: ProcessInfo.processInfo.environment["READERBENCH_PUSHGATEWAY"].map { !$0.isEmpty && $0 != "0" } ?? false,
-        "needs a Pushgateway: scripts/pushgateway start, eval \"$(scripts/pushgateway env)\", READERBENCH_PUSHGATEWAY=1"),
+        "needs a Pushgateway: scripts/pushgateway start, eval \"$(scripts/pushgateway env)\", READERBENCH_PUSHGATEWAY=1"
+    ),
     .serialized)
 struct PushgatewayTests {
     struct Unavailable: Error, CustomStringConvertible { var description: String }
 
     var base: URL {
         get throws {
-            guard let text = ProcessInfo.processInfo.environment["READERBENCH_PUSHGATEWAY_URL"], let url = URL(string: text)
-            else { throw Unavailable(description: "READERBENCH_PUSHGATEWAY_URL is not set: eval \"$(scripts/pushgateway env)\"") }
+            guard let text = ProcessInfo.processInfo.environment["READERBENCH_PUSHGATEWAY_URL"],
+                let url = URL(string: text)
+            else {
+                throw Unavailable(
+                    description: "READERBENCH_PUSHGATEWAY_URL is not set: eval \"$(scripts/pushgateway env)\"")
+            }
             return url
         }
     }

@@ -64,7 +64,8 @@ import Testing
     @Test("--metrics: pushgateway=URL is read; OTLP is refused with the reason; other text is bad")
     func targets() throws {
         #expect(
-            try MetricsTarget.parse("pushgateway=http://127.0.0.1:9091") == .pushgateway(URL(string: "http://127.0.0.1:9091")!))
+            try MetricsTarget.parse("pushgateway=http://127.0.0.1:9091")
+                == .pushgateway(URL(string: "http://127.0.0.1:9091")!))
         #expect(throws: MetricsError(.unsupported, "")) { try MetricsTarget.parse("otlp=http://127.0.0.1:4318") }
         for text in ["pushgateway", "pushgateway=ftp://x", "pushgateway=not a url", "statsd=http://x"] {
             #expect(throws: MetricsError(.badTarget, "")) { try MetricsTarget.parse(text) }

@@ -45,7 +45,8 @@ public enum SQLHistory {
         }
         if applied == 0 {
             try session.execute(
-                "INSERT INTO history_meta (key, value) VALUES ('application', ?)", [.text(HistorySchema.applicationName)])
+                "INSERT INTO history_meta (key, value) VALUES ('application', ?)",
+                [.text(HistorySchema.applicationName)])
         }
     }
 
@@ -63,7 +64,8 @@ public enum SQLHistory {
             .text(now()), .text(origin.kind.rawValue), .optional(origin.name), .text(header.tool.version),
             .text(header.run.scenario), .optional(header.environment.os), .optional(header.environment.kernel),
             .optional(header.environment.pcscLiteVersion), .integer(header.isModelled ? 1 : 0),
-            .text(try json(header)), .optional(try header.calibration.map { value throws(HistoryError) in try json(value) }),
+            .text(try json(header)),
+            .optional(try header.calibration.map { value throws(HistoryError) in try json(value) }),
         ]
         guard let id = try session.rows(HistoryQueries.insertRun, arguments).first?.first?.integerValue else {
             throw HistoryError(.databaseError, "the new run's id was not returned")
@@ -177,7 +179,8 @@ public enum SQLHistory {
         return Int(try session.rows(statement.sql, statement.arguments).first?.first?.integerValue ?? 0)
     }
 
-    public static func run(_ session: some SQLSession, _ id: Int64, location: String) throws(HistoryError) -> StoredRun {
+    public static func run(_ session: some SQLSession, _ id: Int64, location: String) throws(HistoryError) -> StoredRun
+    {
         let listingStatement = HistoryQueries.runListing(id)
         guard let runRow = try session.rows(HistoryQueries.runRow, [.integer(id)]).first,
             let listing = listings(try session.rows(listingStatement.sql, listingStatement.arguments)).first

@@ -315,7 +315,8 @@ public final class SQLiteHistoryStore: HistoryStore {
             ).map { row in
                 let value: Int64? = row[12]
                 return TrendPoint(
-                    run: row[0], createdAt: row[1], hostID: row[13], site: row[14], reader: row[5], readerName: row[6], modelKey: row[7],
+                    run: row[0], createdAt: row[1], hostID: row[13], site: row[14], reader: row[5], readerName: row[6],
+                    modelKey: row[7],
                     firmware: row[8], pcscLiteVersion: row[2], os: row[3], toolVersion: row[4],
                     modelled: (row[9] as Int) != 0, count: row[10], failed: row[11],
                     valueNanoseconds: (row[10] as Int) > (row[11] as Int) ? value.map { UInt64(max(0, $0)) } : nil,
@@ -339,7 +340,8 @@ public final class SQLiteHistoryStore: HistoryStore {
                 guard count > 0 else { continue }
                 points.append(
                     TrendPoint(
-                        run: run, createdAt: row[1], hostID: row[10], site: row[11], reader: reader, readerName: row[6], modelKey: row[7],
+                        run: run, createdAt: row[1], hostID: row[10], site: row[11], reader: reader, readerName: row[6],
+                        modelKey: row[7],
                         firmware: row[8], pcscLiteVersion: row[2], os: row[3], toolVersion: row[4],
                         modelled: (row[9] as Int) != 0, count: count, failed: failed,
                         valueNanoseconds: histogram.summary.map { query.metric.value(of: $0) }, partial: true))

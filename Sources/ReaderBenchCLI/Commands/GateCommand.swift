@@ -72,8 +72,10 @@ struct GateCommand: ParsableCommand {
         }
         let decision: GateDecision
         do {
-            guard let baselineDocument = try RunArguments.documents([baseline], database: database, scope: fleet).first else {
-                throw RunArgumentError.comparison(RunComparisonError(.unreadable, path: baseline, reason: "no such run"))
+            guard let baselineDocument = try RunArguments.documents([baseline], database: database, scope: fleet).first
+            else {
+                throw RunArgumentError.comparison(
+                    RunComparisonError(.unreadable, path: baseline, reason: "no such run"))
             }
             decision = GateDecision(
                 report: try RunComparer(settings: settings).compare([baselineDocument, currentDocument]),

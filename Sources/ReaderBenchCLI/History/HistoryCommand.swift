@@ -9,7 +9,8 @@ import RunModel
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Every run, kept in a local SQLite database (and a fleet's PostgreSQL): list, show, trend, export, import, sync.",
+        abstract:
+            "Every run, kept in a local SQLite database (and a fleet's PostgreSQL): list, show, trend, export, import, sync.",
         discussion: """
             `readerbench run` saves every run here as it goes (--no-save skips, --db PATH chooses the file); \
             a run killed mid-way keeps its finished iterations. Runs are referred to as run:ID; compare, gate \
@@ -64,7 +65,8 @@ struct HistoryList: ParsableCommand {
         if json { return try printJSON(runs) }
         guard !runs.isEmpty else {
             printError(
-                "readerbench: no runs in \(database.shown)\(model != nil || reader != nil || since != nil ? " match" : "")")
+                "readerbench: no runs in \(database.shown)\(model != nil || reader != nil || since != nil ? " match" : "")"
+            )
             return
         }
         // Site and host columns once runs come from more than one (a fleet's shared history).

@@ -65,7 +65,9 @@ struct FleetScopeOptions: ParsableArguments {
 /// A history error as the CLI's failure: what the user gave wrong is bad input (2), a database
 /// that cannot be used is an environment problem (3).
 func historyFailure(_ error: HistoryError) -> ExitCode {
-    let badInput: Set<HistoryError.Code> = [.badReference, .noSuchRun, .noMatch, .cannotImport, .duplicate, .badLocation]
+    let badInput: Set<HistoryError.Code> = [
+        .badReference, .noSuchRun, .noMatch, .cannotImport, .duplicate, .badLocation,
+    ]
     var message = error.reason
     switch error.code {
     case .notADatabase, .foreignDatabase, .corrupt:

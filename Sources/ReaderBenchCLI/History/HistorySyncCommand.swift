@@ -22,7 +22,8 @@ struct HistorySync: ParsableCommand {
 
     @Option(help: "The shared history (postgresql://user@host:port/db); default: each server runs were meant for.")
     var db: String?
-    @Option(help: "The local history (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite).")
+    @Option(
+        help: "The local history (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite).")
     var local: String?
     @Flag(help: "With --db: send every local run, not only those meant for that server.") var all = false
     @Flag(help: "Print what was sent as JSON.") var json = false
@@ -37,7 +38,9 @@ struct HistorySync: ParsableCommand {
     }
 
     func run() throws {
-        if all && db == nil { throw fail("--all needs --db (the server to send every run to)", status: ExitStatus.badInput) }
+        if all && db == nil {
+            throw fail("--all needs --db (the server to send every run to)", status: ExitStatus.badInput)
+        }
         let localPath = local ?? HistoryLocation.defaultPath()
         let store: SQLiteHistoryStore
         do { store = try SQLiteHistoryStore(path: localPath) } catch { throw historyFailure(error) }
@@ -78,7 +81,8 @@ struct HistorySync: ParsableCommand {
             for (run, error) in report.failed {
                 failures += 1
                 lines.append(
-                    Line(run: run, remote: server.description, remoteRun: nil, iterationsSent: 0, whole: false,
+                    Line(
+                        run: run, remote: server.description, remoteRun: nil, iterationsSent: 0, whole: false,
                         error: error.reason))
                 if !json { printError("readerbench: run:\(run) not sent: \(error.reason)") }
             }
@@ -86,7 +90,8 @@ struct HistorySync: ParsableCommand {
             if !json && report.failed.isEmpty && remaining == 0 {
                 printError("readerbench: \(server): every run sent")
             } else if !json && remaining > 0 {
-                printError("readerbench: \(server): \(remaining) run(s) still unsent; run `readerbench history sync` again")
+                printError(
+                    "readerbench: \(server): \(remaining) run(s) still unsent; run `readerbench history sync` again")
             }
         }
         if servers.isEmpty && !json { printError("readerbench: nothing to send (\(localPath))") }

@@ -54,7 +54,9 @@ struct ReportCommand: ParsableCommand {
             return opened
         }
         let resolved: [ResolvedRun]
-        do { resolved = try RunReference.resolve(runs, scope: fleet.scope, store: openStore) } catch { throw historyFailure(error) }
+        do { resolved = try RunReference.resolve(runs, scope: fleet.scope, store: openStore) } catch {
+            throw historyFailure(error)
+        }
 
         let options = ReportOptions(
             quantile: quantile, language: language, title: title,

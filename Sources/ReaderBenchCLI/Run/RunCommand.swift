@@ -70,7 +70,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run for this long instead of a number of iterations (a soak): 90s, 30m, 8h.") var duration: String?
     @Option(help: "During a soak, print a summary this often (default 10m with --duration).") var summaryEvery: String?
     @Option(help: "Pause between iterations, in milliseconds.") var interval: Int = 0
-    @Option(help: "Longest one APDU may take before its reader is abandoned, in milliseconds.") var timeout: Int = 10_000
+    @Option(help: "Longest one APDU may take before its reader is abandoned, in milliseconds.") var timeout: Int =
+        10_000
     @Option(help: "How long to wait for a card that left, or for the next tap, in milliseconds.")
     var cardWait: Int = 30_000
     @Option(help: "Failed measured iterations allowed before the exit status says so: e.g. 5% or 0.05.")
@@ -118,16 +119,23 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let plan = try makePlan()
-        let simulator = try SimulateCommand.simulatorConfiguration(card: card, profile: profile, faults: fault, pins: CardPINs())
+        let simulator = try SimulateCommand.simulatorConfiguration(
+            card: card, profile: profile, faults: fault, pins: CardPINs())
         let pool = readers != nil || reader.count + model.count > 1 || !model.isEmpty
-        if trace != nil && (record != nil || !reader.isEmpty || !model.isEmpty || readers != nil || simulate || inProcess) {
+        if trace != nil
+            && (record != nil || !reader.isEmpty || !model.isEmpty || readers != nil || simulate || inProcess)
+        {
             throw fail(
                 "--trace replays a recording; it cannot be combined with --record, --reader, --model, --readers, "
                     + "--simulate or --in-process", status: ExitStatus.badInput)
         }
-        if record != nil && pool { throw fail("--record records one reader; name only one", status: ExitStatus.badInput) }
+        if record != nil && pool {
+            throw fail("--record records one reader; name only one", status: ExitStatus.badInput)
+        }
         if taps != nil && (trace != nil || inProcess) {
-            throw fail("--taps waits for a card on a PC/SC reader; a trace or the in-process card has none", status: ExitStatus.badInput)
+            throw fail(
+                "--taps waits for a card on a PC/SC reader; a trace or the in-process card has none",
+                status: ExitStatus.badInput)
         }
         if let readers, readers != "all" { throw fail("--readers takes 'all'", status: ExitStatus.badInput) }
         if let metrics {
@@ -152,11 +160,19 @@ struct RunCommand: ParsableCommand {
         guard let scenario = Scenario.named(self.scenario) else {
             throw fail("no scenario '\(self.scenario)'; one of pin, visual, text", status: ExitStatus.badInput)
         }
-        guard iterations > 0 else { throw fail("--iterations must be positive, not \(iterations)", status: ExitStatus.badInput) }
-        guard warmup >= 0 else { throw fail("--warmup must not be negative, not \(warmup)", status: ExitStatus.badInput) }
-        guard interval >= 0 else { throw fail("--interval must not be negative, not \(interval)", status: ExitStatus.badInput) }
+        guard iterations > 0 else {
+            throw fail("--iterations must be positive, not \(iterations)", status: ExitStatus.badInput)
+        }
+        guard warmup >= 0 else {
+            throw fail("--warmup must not be negative, not \(warmup)", status: ExitStatus.badInput)
+        }
+        guard interval >= 0 else {
+            throw fail("--interval must not be negative, not \(interval)", status: ExitStatus.badInput)
+        }
         guard timeout > 0 else { throw fail("--timeout must be positive, not \(timeout)", status: ExitStatus.badInput) }
-        guard cardWait > 0 else { throw fail("--card-wait must be positive, not \(cardWait)", status: ExitStatus.badInput) }
+        guard cardWait > 0 else {
+            throw fail("--card-wait must be positive, not \(cardWait)", status: ExitStatus.badInput)
+        }
         guard let headerLength = ReadStrategy.HeaderLength(rawValue: header) else {
             throw fail("--header must be 4 or 7", status: ExitStatus.badInput)
         }
@@ -164,18 +180,26 @@ struct RunCommand: ParsableCommand {
             throw fail("--chunks must be 256, exact or extended", status: ExitStatus.badInput)
         }
         if let floor = allowPinRetryBelow, floor < 1 {
-            throw fail("--allow-pin-retry-below must be at least 1: a PIN with no tries left is blocked", status: ExitStatus.badInput)
+            throw fail(
+                "--allow-pin-retry-below must be at least 1: a PIN with no tries left is blocked",
+                status: ExitStatus.badInput)
         }
-        if cold && warm { throw fail("--cold and --warm exclude each other; give neither to run both", status: ExitStatus.badInput) }
+        if cold && warm {
+            throw fail("--cold and --warm exclude each other; give neither to run both", status: ExitStatus.badInput)
+        }
         guard let scheduled = RunOptions.Schedule(rawValue: schedule) else {
             throw fail("--schedule must be round-robin, parallel or sequential", status: ExitStatus.badInput)
         }
         if let taps, taps <= 0 { throw fail("--taps must be positive, not \(taps)", status: ExitStatus.badInput) }
-        if taps != nil && duration != nil { throw fail("--taps and --duration exclude each other", status: ExitStatus.badInput) }
+        if taps != nil && duration != nil {
+            throw fail("--taps and --duration exclude each other", status: ExitStatus.badInput)
+        }
         let soak = try duration.map { try Self.parseDuration($0, option: "--duration") }
         let every = try summaryEvery.map { try Self.parseDuration($0, option: "--summary-every") }
         guard let allowed = Self.parseRate(maxFailureRate) else {
-            throw fail("--max-failure-rate must be a share between 0 and 1 or a percentage (5%), not '\(maxFailureRate)'", status: ExitStatus.badInput)
+            throw fail(
+                "--max-failure-rate must be a share between 0 and 1 or a percentage (5%), not '\(maxFailureRate)'",
+                status: ExitStatus.badInput)
         }
         // A tap is a card entering the field: a cold start, nothing to warm up.
         let modes: [IterationMode] = taps != nil ? [.cold] : cold ? [.cold] : warm ? [.warm] : [.warm, .cold]
@@ -197,7 +221,9 @@ struct RunCommand: ParsableCommand {
             scale = unit
         }
         guard let value = Double(number), value > 0, value.isFinite else {
-            throw fail("\(option) must be a positive duration such as 90s, 30m or 8h, not '\(text)'", status: ExitStatus.badInput)
+            throw fail(
+                "\(option) must be a positive duration such as 90s, 30m or 8h, not '\(text)'",
+                status: ExitStatus.badInput)
         }
         return UInt64(value * scale * 1e9)
     }

@@ -42,7 +42,10 @@ struct RunSetup {
             do {
                 named = try CardSourceSelection.resolve(
                     readers: command.reader, models: command.model, all: command.readers == "all")
-            } catch { throw fail(error.message, status: error.code == .badInput ? ExitStatus.badInput : ExitStatus.environment) }
+            } catch {
+                throw fail(
+                    error.message, status: error.code == .badInput ? ExitStatus.badInput : ExitStatus.environment)
+            }
         } else {
             let choice: CardSourceSelection.Choice
             do {
@@ -118,9 +121,11 @@ struct RunSetup {
                 tool: ToolInfo(version: ReaderBench.version),
                 options: plan.options(
                     readerRequested: command.reader.first, modelRequested: command.model.first,
-                    readersRequested: isPool ? (command.reader + command.model + (command.readers.map { [$0] } ?? [])) : nil,
+                    readersRequested: isPool
+                        ? (command.reader + command.model + (command.readers.map { [$0] } ?? [])) : nil,
                     pool: isPool),
-                environment: Environment.current(pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version),
+                environment: Environment.current(
+                    pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version),
                 calibration: calibration, outPath: command.out, csvPath: command.csv,
                 recorders: recorders),
             observer: observer, stopRequested: { Interruption.requested })
@@ -132,10 +137,13 @@ struct RunSetup {
             do { _ = try TraceReplayChannel(trace: replay.trace, matching: matching, timing: timing) } catch {
                 throw fail("\(replay.path): \(error)", status: ExitStatus.badInput)
             }
-            add(.trace(path: replay.path, trace: replay.trace, matching: matching, timing: timing), to: runPool, pin: try pins.pin(for: ""))
+            add(
+                .trace(path: replay.path, trace: replay.trace, matching: matching, timing: timing), to: runPool,
+                pin: try pins.pin(for: ""))
         } else if let inProcessReason {
             add(
-                .inProcess(configuration: simulator, reason: inProcessReason, muteTimeout: .milliseconds(command.timeout)),
+                .inProcess(
+                    configuration: simulator, reason: inProcessReason, muteTimeout: .milliseconds(command.timeout)),
                 to: runPool, pin: try pins.pin(for: ""))
         } else if let served {
             add(served.endpoint(strategy: plan.strategy), to: runPool, pin: try pins.pin(for: served.readerName))
@@ -146,13 +154,15 @@ struct RunSetup {
             if command.readers == "all" {
                 let strategy = plan.strategy
                 runPool.watchForNewReaders(
-                    endpoint: { .pcsc(reader: $0, strategy: strategy) }, pin: { (try? pins.pin(for: $0)) ?? nil }, known: named)
+                    endpoint: { .pcsc(reader: $0, strategy: strategy) }, pin: { (try? pins.pin(for: $0)) ?? nil },
+                    known: named)
             }
         }
 
         let outcome: RunOutcome
         do { outcome = try runPool.run() } catch {
-            throw fail(error.message, status: error.code == .cannotWrite ? ExitStatus.environment : ExitStatus.environment)
+            throw fail(
+                error.message, status: error.code == .cannotWrite ? ExitStatus.environment : ExitStatus.environment)
         }
         observer.finish()
         SummaryTable.print(outcome.summary, header: outcome.header, readers: outcome.header.readers)
@@ -182,7 +192,9 @@ struct RunSetup {
             if let error = pushed.lastError { printError("readerbench: warning: metrics not pushed: \(error.reason)") }
         }
         if let record = command.record {
-            printError("readerbench: trace in \(record) (PINs redacted\(command.scrubPersonal ? ", personal data scrubbed" : ""))")
+            printError(
+                "readerbench: trace in \(record) (PINs redacted\(command.scrubPersonal ? ", personal data scrubbed" : ""))"
+            )
         }
         switch outcome.verdict {
         case .passed: return
@@ -207,13 +219,16 @@ struct RunSetup {
     private func startCalibration(named: [String], servedOnRig: Bool, inProcess: Bool) -> HostCalibration {
         let progress: (String) -> Void = { printError("readerbench: calibrating: \($0)") }
         if inProcess {
-            if let measured = try? Calibrator.measure(.inProcess, options: .quick, origin: .runStart, progress: progress) {
+            if let measured = try? Calibrator.measure(
+                .inProcess, options: .quick, origin: .runStart, progress: progress)
+            {
                 return measured
             }
         } else if servedOnRig || named.allSatisfy(CardSourceSelection.isVirtual) {
             if let slot = CardSourceSelection.freeVirtualSlot() {
                 do {
-                    return try Calibrator.measure(.vpcd(slot: slot), options: .quick, origin: .runStart, progress: progress)
+                    return try Calibrator.measure(
+                        .vpcd(slot: slot), options: .quick, origin: .runStart, progress: progress)
                 } catch {
                     printError("readerbench: warning: the host calibration failed: \(error)")
                 }
@@ -266,7 +281,8 @@ struct PINChoice: Sendable {
                 perReader.append((String(entry[..<equals]), String(entry[entry.index(after: equals)...])))
             } else {
                 guard fallback == nil else {
-                    throw fail("--pin-env VAR may be given once; use READER=VAR for the others", status: ExitStatus.badInput)
+                    throw fail(
+                        "--pin-env VAR may be given once; use READER=VAR for the others", status: ExitStatus.badInput)
                 }
                 fallback = entry
             }
