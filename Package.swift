@@ -13,6 +13,8 @@
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
 //   readers         USBDevices (libusb inventory), ReaderCatalog (capability table from the CCID driver's
 //                   reader data), ReaderMatching (PC/SC readers to USB devices), ReaderDoctor
+//   fleets          HistoryPostgres (the history in PostgreSQL through postgres-nio, for many hosts),
+//                   LiveMetrics (Prometheus text to a Pushgateway while a run goes)
 //   comparing runs  Comparison (pure statistics: quantile intervals, rank tests, verdicts),
 //                   RunComparison (result files in, verdicts and reports out),
 //                   ComparisonSimulation (synthetic shapes and peer rules, for tests and figures)
@@ -57,7 +59,10 @@ let package = Package(
         .library(name: "ComparisonSimulation", targets: ["ComparisonSimulation"]),
         .library(name: "History", targets: ["History"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "HistoryPostgres", targets: ["HistoryPostgres"]),
+        .library(name: "LiveMetrics", targets: ["LiveMetrics"]),
         .executable(name: "readerbench-fuzz", targets: ["ReaderBenchFuzz"]),
+        .executable(name: "readerbench-fleet-scale", targets: ["FleetScale"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,6 +70,16 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The fleet history's PostgreSQL driver (issue 17); brings swift-nio, swift-nio-ssl,
+        // swift-crypto, swift-log and swift-metrics (the build-time cost is in docs/fleet.md).
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // Prometheus text format for live metrics; its only dependencies (swift-atomics,
+        // swift-metrics) are already in the graph through postgres-nio.
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Already in the graph through postgres-nio; named for the modules HistoryPostgres imports.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // MARK: - C libraries (headers imported, nothing declared by hand)
@@ -144,6 +159,25 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "Report", dependencies: ["Results", "RunModel", "Measurement", "CardIdentity"]),
+        // MARK: - Fleets: the history in PostgreSQL (same schema and queries), live metrics
+        .target(
+            name: "HistoryPostgres",
+            dependencies: [
+                "History", "Results", "RunModel", "Measurement", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "LiveMetrics",
+            dependencies: [
+                "Results", "RunModel", "Measurement", .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+
+        // The fleet's scale figures (scripts/fleet-scale, docs/fleet.md): hosts forwarding at once,
+        // and the trend query over what they wrote. A measuring tool; it asserts nothing.
+        .executableTarget(
+            name: "FleetScale",
+            dependencies: ["History", "HistoryPostgres", "HistoryFixtures", "Results", "RunModel"]),
 
         // MARK: - USB readers: descriptors (pure), enumeration (libusb)
         .target(name: "CCID"),
@@ -165,7 +199,7 @@ let package = Package(
                 "Simulator", "SimulatedCard", "CardTiming", "ReadPath", "Results", "CardLayout", "CardCrypto", "Traces",
                 "RunModel", "RunEngine", "Calibration",
                 "CCID", "USBDevices", "ReaderCatalog", "ReaderMatching", "ReaderDoctor", "History", "Report",
-                "Comparison", "RunComparison",
+                "Comparison", "RunComparison", "HistoryPostgres", "LiveMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -178,7 +212,8 @@ let package = Package(
         .executableTarget(name: "ReaderBenchFuzz", dependencies: ["FuzzTargets"]),
 
         // MARK: - Tests (one target per module, named for the module)
-        // What tests that need the real PC/SC rig share: the READERBENCH_RIG convention, scriptor.
+        // What tests that need the real PC/SC rig or servers share: the READERBENCH_RIG and
+        // READERBENCH_POSTGRES conventions, scriptor, psql.
         .target(name: "RigSupport", dependencies: ["VPCD"], path: "Tests/RigSupport"),
         .testTarget(name: "SystemLibrarySmokeTests", dependencies: ["CPCSCLite", "CLibUSB", "COpenSSL"]),
         .testTarget(name: "HexCodingTests", dependencies: ["HexCoding"]),
@@ -253,12 +288,27 @@ let package = Package(
         // The statistical promises, simulated: A/A false alarms, power, coverage.
         .testTarget(
             name: "ComparisonSimulationTests", dependencies: ["ComparisonSimulation", "Comparison", "RunComparison"]),
+        // Result files built in code, shared by the history's two stores' tests.
+        .target(
+            name: "HistoryFixtures", dependencies: ["Results", "RunModel", "Measurement", "CardIdentity"],
+            path: "Tests/HistoryFixtures"),
         .testTarget(
             name: "HistoryTests",
             dependencies: [
-                "History", "Results", "RunModel", "Measurement", "CardIdentity",
+                "HistoryFixtures", "History", "Results", "RunModel", "Measurement", "CardIdentity",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // READERBENCH_POSTGRES=1: against the server scripts/postgres started (a missing one fails).
+        .testTarget(
+            name: "HistoryPostgresTests",
+            dependencies: [
+                "HistoryPostgres", "History", "HistoryFixtures", "RigSupport", "Results", "RunModel", "Measurement",
+                "CardIdentity",
+            ]),
+        // READERBENCH_PUSHGATEWAY=1: pushes to the Pushgateway scripts/pushgateway started.
+        .testTarget(
+            name: "LiveMetricsTests",
+            dependencies: ["LiveMetrics", "HistoryFixtures", "Results", "RunModel", "Measurement"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Results", "RunModel", "Measurement", "CardIdentity"],
             resources: [.copy("Fixtures")]),

@@ -37,6 +37,11 @@ public struct HistoryError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let cannotImport = Code("cannot import")
         /// The run is already in the history (import of the same run twice).
         public static let duplicate = Code("duplicate")
+        /// A database server could not be reached (refused, timed out, gone mid-transaction); what
+        /// was being saved is kept locally and sent later.
+        public static let unreachable = Code("unreachable")
+        /// A database URL could not be understood (`postgresql://user@host:port/db`).
+        public static let badLocation = Code("bad location")
     }
 
     /// What kind of failure this is; compare this, not the text.

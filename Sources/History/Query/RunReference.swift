@@ -99,8 +99,11 @@ extension RunReference {
     /// is opened only when an argument needs it.
     ///
     /// A file that is cut short (a run killed inside a write) is read with ``ResultFile/recover(_:)``.
+    ///
+    /// `scope` narrows every query (a fleet's `--site`, `--host`, `--model`): its terms apply
+    /// where the query does not set them. Files and `run:` ids are taken as given.
     public static func resolve(
-        _ arguments: [String], store openStore: () throws(HistoryError) -> any HistoryStore
+        _ arguments: [String], scope: RunQuery? = nil, store openStore: () throws(HistoryError) -> any HistoryStore
     ) throws(HistoryError) -> [ResolvedRun] {
         var store: (any HistoryStore)?
         func opened() throws(HistoryError) -> any HistoryStore {
@@ -120,7 +123,8 @@ extension RunReference {
                 }
             case .run(let id):
                 resolved.append(ResolvedRun(name: "run:\(id)", runID: id, file: try opened().run(id).file))
-            case .query(let query, let text):
+            case .query(var query, let text):
+                if let scope { query = query.narrowed(by: scope) }
                 let listings = try opened().runs(query)
                 guard !listings.isEmpty else {
                     throw HistoryError(.noMatch, "no run in the history matches '\(text)'")
@@ -167,6 +171,28 @@ extension RunReference {
         }
         if let text = query.reader, !reader.name.lowercased().contains(text.lowercased()) { return false }
         return true
+    }
+}
+
+extension RunQuery {
+    /// This query with `scope`'s terms where it has none of its own.
+    public func narrowed(by scope: RunQuery) -> RunQuery {
+        var query = self
+        query.model = query.model ?? scope.model
+        query.reader = query.reader ?? scope.reader
+        query.since = query.since ?? scope.since
+        query.until = query.until ?? scope.until
+        query.scenario = query.scenario ?? scope.scenario
+        query.hostID = query.hostID ?? scope.hostID
+        query.site = query.site ?? scope.site
+        query.modelled = query.modelled ?? scope.modelled
+        return query
+    }
+
+    /// Whether no term is set (the limit aside).
+    public var isUnfiltered: Bool {
+        model == nil && reader == nil && since == nil && until == nil && scenario == nil && hostID == nil
+            && site == nil && modelled == nil
     }
 }
 

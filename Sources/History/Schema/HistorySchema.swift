@@ -131,7 +131,31 @@ public enum HistorySchema {
                     PRIMARY KEY (run_id, reader, mode, series)
                 )
                 """,
-            ])
+            ]),
+        Migration(
+            version: 2, name: "fleets: uploads to a shared history, site and host indexes",
+            statements: [
+                // Store and forward: a run saved locally that is to reach a shared history (a
+                // PostgreSQL server) has a row here from its start; it is unsent while the remote
+                // holds fewer iterations than the local run, or not its summary. Unused in the
+                // shared history itself (one schema for both stores).
+                """
+                CREATE TABLE uploads (
+                    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    remote TEXT NOT NULL,
+                    remote_run_id BIGINT,
+                    iterations_sent INTEGER NOT NULL DEFAULT 0,
+                    complete_sent INTEGER NOT NULL DEFAULT 0,
+                    attempted_at TEXT,
+                    sent_at TEXT,
+                    last_error TEXT,
+                    PRIMARY KEY (run_id, remote)
+                )
+                """,
+                // `history list --site/--host` and `site=`/`host=` queries, newest first.
+                "CREATE INDEX runs_site_created_at ON runs (site, created_at)",
+                "CREATE INDEX runs_host_created_at ON runs (host_id, created_at)",
+            ]),
     ]
 
     /// The newest version this build knows.

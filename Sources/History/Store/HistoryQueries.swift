@@ -132,7 +132,7 @@ public enum HistoryQueries {
         let model = modelCondition(query.model)
         var sql = """
             SELECT r.id, r.created_at, r.pcsc_lite, r.os, r.tool_version, rr.reader, rr.name, rr.model_key, \
-            rr.firmware, rr.modelled, s.count, s.failed, s.\(query.metric.column)
+            rr.firmware, rr.modelled, s.count, s.failed, s.\(query.metric.column), r.host_id, r.site
             FROM run_stats s
             JOIN run_readers rr ON rr.run_id = s.run_id AND rr.reader = s.reader
             JOIN runs r ON r.id = s.run_id
@@ -140,10 +140,7 @@ public enum HistoryQueries {
             """
         var arguments = model.arguments + [.text(query.mode.rawValue)]
         if query.measuredOnly { sql += " AND rr.modelled = 0" }
-        if let since = query.since {
-            sql += " AND r.created_at >= ?"
-            arguments.append(.text(since))
-        }
+        appendRunTerms(query, to: &sql, arguments: &arguments)
         sql += " ORDER BY r.created_at, r.id, rr.reader"
         return SQLStatement(sql: sql, arguments: arguments)
     }
@@ -154,17 +151,30 @@ public enum HistoryQueries {
         let model = modelCondition(query.model)
         var sql = """
             SELECT r.id, r.created_at, r.pcsc_lite, r.os, r.tool_version, rr.reader, rr.name, rr.model_key, \
-            rr.firmware, rr.modelled
+            rr.firmware, rr.modelled, r.host_id, r.site
             FROM runs r JOIN run_readers rr ON rr.run_id = r.id
             WHERE \(model.sql) AND r.complete = 0
             """
         var arguments = model.arguments
         if query.measuredOnly { sql += " AND rr.modelled = 0" }
+        appendRunTerms(query, to: &sql, arguments: &arguments)
+        return SQLStatement(sql: sql, arguments: arguments)
+    }
+
+    /// The trend's conditions on the run `r`: since, site, host.
+    private static func appendRunTerms(_ query: TrendQuery, to sql: inout String, arguments: inout [SQLValue]) {
         if let since = query.since {
             sql += " AND r.created_at >= ?"
             arguments.append(.text(since))
         }
-        return SQLStatement(sql: sql, arguments: arguments)
+        if let site = query.site {
+            sql += " AND r.site = ?"
+            arguments.append(.text(site))
+        }
+        if let host = query.hostID {
+            sql += " AND r.host_id = ?"
+            arguments.append(.text(host))
+        }
     }
 
     /// The measured totals of one reader and mode of a run.

@@ -151,16 +151,22 @@ public struct TrendQuery: Sendable, Hashable {
     /// Leave out modelled runs (simulated cards, replays): on by default for a real model.
     public var measuredOnly: Bool
     public var since: String?
+    /// Runs of this site only (fleets).
+    public var site: String?
+    /// Runs of this host only (its ``HostIdentity``).
+    public var hostID: String?
 
     public init(
         model: String, metric: TrendMetric = .p95, mode: IterationModeName = .warm, measuredOnly: Bool = false,
-        since: String? = nil
+        since: String? = nil, site: String? = nil, hostID: String? = nil
     ) {
         self.model = model
         self.metric = metric
         self.mode = mode
         self.measuredOnly = measuredOnly
         self.since = since
+        self.site = site
+        self.hostID = hostID
     }
 }
 
@@ -173,6 +179,9 @@ public enum IterationModeName: String, Sendable, Hashable, CaseIterable, Codable
 public struct TrendPoint: Sendable, Hashable, Codable {
     public var run: Int64
     public var createdAt: String
+    /// The host and site that measured it (fleets); nil on one machine.
+    public var hostID: String?
+    public var site: String?
     public var reader: Int
     public var readerName: String
     public var modelKey: String

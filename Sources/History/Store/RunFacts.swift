@@ -43,9 +43,16 @@ public enum RunFingerprint {
 
 /// This machine's id in the history: a hash of /etc/machine-id (salted with the tool's name, so
 /// it cannot be matched against other uses of the machine id), never the host name.
+///
+/// `READERBENCH_HOST_ID` overrides it: containers cloned from one image share a machine id, and
+/// a test plays several hosts on one machine.
 public enum HostIdentity {
-    /// 16 hex digits, or nil when the machine has no machine id.
-    public static func current() -> String? {
+    /// The variable that gives a host id of one's own choosing.
+    public static let environmentVariable = "READERBENCH_HOST_ID"
+
+    /// 16 hex digits (or the override), or nil when the machine has no machine id.
+    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let chosen = environment[environmentVariable], !chosen.isEmpty { return chosen }
         for path in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
             let id = text.trimmingCharacters(in: .whitespacesAndNewlines)

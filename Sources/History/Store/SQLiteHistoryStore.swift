@@ -16,7 +16,7 @@ import RunModel
 public final class SQLiteHistoryStore: HistoryStore {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens the database at `path`, creating it (and its folder) when missing, and brings its
     /// schema up to date.
@@ -157,27 +157,11 @@ public final class SQLiteHistoryStore: HistoryStore {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try db.execute(sql: HistorySchema.migrationsTable)
-                    let applied = try Int.fetchOne(db, sql: "SELECT max(version) FROM schema_migrations") ?? 0
-                    if applied > HistorySchema.currentVersion {
-                        throw HistoryError(
-                            .newerSchema,
-                            "\(path) has schema version \(applied); this readerbench knows up to "
-                                + "\(HistorySchema.currentVersion): update readerbench")
-                    }
-                    for migration in HistorySchema.migrations where migration.version > applied {
-                        for statement in migration.statements {
-                            try db.execute(sql: SQLDialect.sqlite.render(statement))
-                        }
-                        try db.execute(
-                            sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                            arguments: [migration.version, migration.name, Self.now()])
-                    }
-                    if applied == 0 {
+                    // The same migration code as the PostgreSQL store (SQLHistory.migrate); only
+                    // the header field that says "ours" is SQLite's own.
+                    try SQLHistory.migrate(GRDBSession(db: db, path: path), dialect: .sqlite, location: path)
+                    if try Int32.fetchOne(db, sql: "PRAGMA application_id") != HistorySchema.applicationID {
                         try db.execute(sql: "PRAGMA application_id = \(HistorySchema.applicationID)")
-                        try db.execute(
-                            sql: "INSERT INTO history_meta (key, value) VALUES ('application', ?)",
-                            arguments: [HistorySchema.applicationName])
                     }
                     return .commit
                 }
@@ -331,7 +315,8 @@ public final class SQLiteHistoryStore: HistoryStore {
             ).map { row in
                 let value: Int64? = row[12]
                 return TrendPoint(
-                    run: row[0], createdAt: row[1], reader: row[5], readerName: row[6], modelKey: row[7],
+                    run: row[0], createdAt: row[1], hostID: row[13], site: row[14], reader: row[5], readerName: row[6],
+                    modelKey: row[7],
                     firmware: row[8], pcscLiteVersion: row[2], os: row[3], toolVersion: row[4],
                     modelled: (row[9] as Int) != 0, count: row[10], failed: row[11],
                     valueNanoseconds: (row[10] as Int) > (row[11] as Int) ? value.map { UInt64(max(0, $0)) } : nil,
@@ -355,7 +340,8 @@ public final class SQLiteHistoryStore: HistoryStore {
                 guard count > 0 else { continue }
                 points.append(
                     TrendPoint(
-                        run: run, createdAt: row[1], reader: reader, readerName: row[6], modelKey: row[7],
+                        run: run, createdAt: row[1], hostID: row[10], site: row[11], reader: reader, readerName: row[6],
+                        modelKey: row[7],
                         firmware: row[8], pcscLiteVersion: row[2], os: row[3], toolVersion: row[4],
                         modelled: (row[9] as Int) != 0, count: count, failed: failed,
                         valueNanoseconds: histogram.summary.map { query.metric.value(of: $0) }, partial: true))
@@ -366,7 +352,7 @@ public final class SQLiteHistoryStore: HistoryStore {
 
     // MARK: - Helpers
 
-    private func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
         do { return try pool.read(body) } catch let error as HistoryError { throw error } catch {
             throw Self.mapped(error, path: path, doing: "reading")
         }
@@ -374,7 +360,7 @@ public final class SQLiteHistoryStore: HistoryStore {
 
     /// One write transaction (IMMEDIATE: the write lock is taken at its start, so two processes
     /// queue rather than deadlock).
-    private func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?

@@ -36,6 +36,7 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Print Markdown (for a CI job summary).") var markdown = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var database: HistoryDatabaseOption
+    @OptionGroup var fleet: FleetScopeOptions
 
     func run() throws {
         if markdown && json { throw fail("--markdown and --json exclude each other", status: ExitStatus.badInput) }
@@ -55,7 +56,7 @@ struct CompareCommand: ParsableCommand {
         }
         guard !paths.isEmpty else { throw fail("compare needs result files", status: ExitStatus.badInput) }
         var documents: [SeriesDocument]
-        do { documents = try RunArguments.documents(paths, database: database) } catch {
+        do { documents = try RunArguments.documents(paths, database: database, scope: fleet) } catch {
             if case .history(let error) = error { throw historyFailure(error) }
             throw fail("\(error)", status: ExitStatus.badInput)
         }

@@ -49,6 +49,7 @@ struct GateCommand: ParsableCommand {
     @Option(help: "Append a Markdown report here (for example \"$GITHUB_STEP_SUMMARY\").") var markdown: String?
     @Flag(help: "Gate even when the hosts' calibrations differ beyond the margin.") var allowDifferentHost = false
     @OptionGroup var database: HistoryDatabaseOption
+    @OptionGroup var fleet: FleetScopeOptions
 
     func run() throws {
         let settings: ComparisonSettings
@@ -62,7 +63,7 @@ struct GateCommand: ParsableCommand {
         }
         let currentDocument: SeriesDocument
         do {
-            guard let first = try RunArguments.documents([current], database: database).first else {
+            guard let first = try RunArguments.documents([current], database: database, scope: fleet).first else {
                 throw RunArgumentError.comparison(RunComparisonError(.unreadable, path: current, reason: "no such run"))
             }
             currentDocument = first
@@ -71,7 +72,8 @@ struct GateCommand: ParsableCommand {
         }
         let decision: GateDecision
         do {
-            guard let baselineDocument = try RunArguments.documents([baseline], database: database).first else {
+            guard let baselineDocument = try RunArguments.documents([baseline], database: database, scope: fleet).first
+            else {
                 throw RunArgumentError.comparison(
                     RunComparisonError(.unreadable, path: baseline, reason: "no such run"))
             }

@@ -9,11 +9,15 @@ import RunModel
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Every run, kept in a local SQLite database: list, show, trend, export, import.",
+        abstract:
+            "Every run, kept in a local SQLite database (and a fleet's PostgreSQL): list, show, trend, export, import, sync.",
         discussion: """
             `readerbench run` saves every run here as it goes (--no-save skips, --db PATH chooses the file); \
             a run killed mid-way keeps its finished iterations. Runs are referred to as run:ID; compare, gate \
             and report also take run:ID and queries such as model=usb:054c:0dc9@1.00,latest.
+
+            --db postgresql://user@host:port/db reads a fleet's shared history instead; `run --db postgresql://…` \
+            saves locally first and forwards the run there, and `history sync` sends what could not be sent.
 
             Every subcommand takes --json (the runs with their ids, for scripts). Exit status: 0 success, \
             2 bad input (an unknown run, a query that matches nothing, a file that is not a result), 3 the \
@@ -21,6 +25,7 @@ struct HistoryCommand: ParsableCommand {
             """,
         subcommands: [
             HistoryList.self, HistoryShow.self, HistoryTrend.self, HistoryExport.self, HistoryImport.self,
+            HistorySync.self,
         ])
 }
 
@@ -39,6 +44,8 @@ struct HistoryList: ParsableCommand {
     @Option(help: "Only runs with a reader whose name contains this.") var reader: String?
     @Option(help: "Only runs started on or after this date (2025-11-01 or 2025-11-01T09:00).") var since: String?
     @Option(help: "Only runs of this scenario.") var scenario: String?
+    @Option(help: "Only runs of this site (fleets).") var site: String?
+    @Option(help: "Only runs of this host (its id).") var host: String?
     @Option(help: "At most this many runs (default \(defaultLimit)).") var limit: Int?
     @Flag(help: "Every matching run.") var all = false
     @Flag(help: "Print JSON.") var json = false
@@ -47,7 +54,7 @@ struct HistoryList: ParsableCommand {
         if let limit, limit <= 0 { throw fail("--limit must be positive, not \(limit)", status: ExitStatus.badInput) }
         if all && limit != nil { throw fail("--all and --limit exclude each other", status: ExitStatus.badInput) }
         let store = try database.open()
-        var query = RunQuery(model: model, reader: reader, since: since, scenario: scenario)
+        var query = RunQuery(model: model, reader: reader, since: since, scenario: scenario, hostID: host, site: site)
         query.limit = all ? nil : (limit ?? Self.defaultLimit)
         let runs: [RunListing]
         let total: Int
@@ -58,16 +65,20 @@ struct HistoryList: ParsableCommand {
         if json { return try printJSON(runs) }
         guard !runs.isEmpty else {
             printError(
-                "readerbench: no runs in \(store.path)\(model != nil || reader != nil || since != nil ? " match" : "")")
+                "readerbench: no runs in \(database.shown)\(model != nil || reader != nil || since != nil ? " match" : "")"
+            )
             return
         }
-        var table = TextTable(header: ["run", "started", "scenario", "iterations", "state"])
+        // Site and host columns once runs come from more than one (a fleet's shared history).
+        let fleet = Set(runs.map { "\($0.site ?? "")|\($0.hostID ?? "")" }).count > 1 || database.isServer
+        var table = TextTable(
+            header: ["run", "started"] + (fleet ? ["site", "host"] : []) + ["scenario", "iterations", "state"])
         for run in runs {
             let state = run.complete ? (run.stopReason ?? "done") : "unfinished"
-            table.append([
-                run.reference, run.createdAt, run.scenario, "\(run.iterations)",
-                state + (run.modelled ? ", MODELLED" : ""),
-            ])
+            table.append(
+                [run.reference, run.createdAt] + (fleet ? [run.site ?? "–", run.hostID ?? "–"] : []) + [
+                    run.scenario, "\(run.iterations)", state + (run.modelled ? ", MODELLED" : ""),
+                ])
         }
         // Each run's line, then its readers under it (names are long and vary), written at once.
         let lines = table.lines()
@@ -156,6 +167,8 @@ struct HistoryTrend: ParsableCommand {
     @Option(help: "warm or cold.") var mode: String = "warm"
     @Flag(help: "Leave out modelled runs (simulated cards, replays).") var measured = false
     @Option(help: "Only runs started on or after this date.") var since: String?
+    @Option(help: "Only runs of this site (fleets).") var site: String?
+    @Option(help: "Only runs of this host (its id).") var host: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -169,11 +182,13 @@ struct HistoryTrend: ParsableCommand {
         let trend: Trend
         do {
             trend = try store.trend(
-                TrendQuery(model: model, metric: metric, mode: mode, measuredOnly: measured, since: since))
+                TrendQuery(
+                    model: model, metric: metric, mode: mode, measuredOnly: measured, since: since, site: site,
+                    hostID: host))
         } catch { throw historyFailure(error) }
         if json { return try printJSON(trend) }
         guard !trend.points.isEmpty else {
-            printError("readerbench: no finished or saved \(mode.rawValue) iterations of \(model) in \(store.path)")
+            printError("readerbench: no finished or saved \(mode.rawValue) iterations of \(model) in \(database.shown)")
             return
         }
         let changes = Dictionary(trend.changes.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })

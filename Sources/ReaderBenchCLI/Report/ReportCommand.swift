@@ -34,6 +34,7 @@ struct ReportCommand: ParsableCommand {
         help: "Add history trends of the report's models over the runs this query selects (since=2025-01-01, site=…).")
     var history: String?
     @OptionGroup var database: HistoryDatabaseOption
+    @OptionGroup var fleet: FleetScopeOptions
 
     func run() throws {
         guard !runs.isEmpty else { throw fail("name at least one result file or run", status: ExitStatus.badInput) }
@@ -45,15 +46,17 @@ struct ReportCommand: ParsableCommand {
             throw fail(error.reason, status: ExitStatus.badInput)
         }
 
-        var store: SQLiteHistoryStore?
+        var store: (any HistoryStore)?
         func openStore() throws(HistoryError) -> any HistoryStore {
             if let store { return store }
-            let opened = try SQLiteHistoryStore(path: database.path)
+            let opened = try database.openStore()
             store = opened
             return opened
         }
         let resolved: [ResolvedRun]
-        do { resolved = try RunReference.resolve(runs, store: openStore) } catch { throw historyFailure(error) }
+        do { resolved = try RunReference.resolve(runs, scope: fleet.scope, store: openStore) } catch {
+            throw historyFailure(error)
+        }
 
         let options = ReportOptions(
             quantile: quantile, language: language, title: title,
@@ -86,7 +89,8 @@ struct ReportCommand: ParsableCommand {
     private func historyTrends(_ text: String, runs: [ResolvedRun], quantile: Double, store: any HistoryStore)
         throws(HistoryError) -> [TrendSeries]
     {
-        let query = try RunReference.parseQuery(text)
+        var query = try RunReference.parseQuery(text)
+        if let scope = fleet.scope { query = query.narrowed(by: scope) }
         guard let metric = TrendMetric(rawValue: ReportFormat.percentileName(quantile)) else {
             throw HistoryError(
                 .badReference,
@@ -105,7 +109,10 @@ struct ReportCommand: ParsableCommand {
         var series: [TrendSeries] = []
         for model in models {
             for mode in IterationModeName.allCases {
-                let trend = try store.trend(TrendQuery(model: model, metric: metric, mode: mode, since: query.since))
+                let trend = try store.trend(
+                    TrendQuery(
+                        model: model, metric: metric, mode: mode, since: query.since, site: query.site,
+                        hostID: query.hostID))
                 let points = trend.points.filter { point in
                     point.valueNanoseconds != nil && (query.until.map { point.createdAt < $0 } ?? true)
                 }

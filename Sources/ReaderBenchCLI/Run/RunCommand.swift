@@ -1,4 +1,7 @@
 import ArgumentParser
+import History
+import HistoryPostgres
+import LiveMetrics
 import CardCrypto
 import CardTiming
 import CardTransport
@@ -39,7 +42,9 @@ struct RunCommand: ParsableCommand {
 
             History: every run is saved in a local SQLite database as it goes (one transaction per \
             iteration, so a run killed mid-way keeps what it finished): `readerbench history list`. \
-            --no-save skips it, --db PATH chooses the file.
+            --no-save skips it, --db PATH chooses the file. --db postgresql://user@host:port/db forwards the \
+            run to a fleet's shared history from a thread of its own (never on the measured path); a run that \
+            could not reach it stays unsent locally until `readerbench history sync` or the next run sends it.
 
             Exit status: 0 success (also Ctrl-C), 2 bad input, 3 a reader could not finish (no pcscd, \
             reader gone, a card that stopped answering), 4 PIN safety stop, 5 measured iterations failed \
@@ -86,10 +91,13 @@ struct RunCommand: ParsableCommand {
     // MARK: History
     @Flag(help: "Do not save this run in the history database.") var noSave = false
     @Option(
-        help: "The history database (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite)."
-    )
+        help: """
+            The history: an SQLite file (default: $READERBENCH_HISTORY_DB, else ~/.local/share/readerbench/history.sqlite), \
+            or postgresql://user@host:port/db: saved in the local one first, then forwarded there.
+            """)
     var db: String?
     @Option(help: "A site name saved with the run, for fleets of hosts sharing a history.") var site: String?
+    @Option(help: "Push live metrics: pushgateway=URL (Prometheus text format).") var metrics: String?
 
     // MARK: PIN
     @Option(help: "Environment variable holding the PIN; READER=VAR for one reader of a pool (repeatable).")
@@ -130,8 +138,17 @@ struct RunCommand: ParsableCommand {
                 status: ExitStatus.badInput)
         }
         if let readers, readers != "all" { throw fail("--readers takes 'all'", status: ExitStatus.badInput) }
-        if noSave && (db != nil || site != nil) {
-            throw fail("--no-save does not save: --db and --site have nothing to do", status: ExitStatus.badInput)
+        if let metrics {
+            do { _ = try MetricsTarget.parse(metrics) } catch { throw fail(error.reason, status: ExitStatus.badInput) }
+        }
+        if let db, PostgresLocation.isLocation(db) {
+            do { _ = try PostgresLocation(db) } catch { throw fail(error.reason, status: ExitStatus.badInput) }
+        }
+        // --site labels the saved run and the live metrics: with --no-save it needs --metrics.
+        if noSave && (db != nil || (site != nil && metrics == nil)) {
+            throw fail(
+                "--no-save does not save: --db has nothing to do, and --site labels only saved runs and --metrics",
+                status: ExitStatus.badInput)
         }
         Interruption.install()
 

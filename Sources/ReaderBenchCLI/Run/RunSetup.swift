@@ -4,6 +4,8 @@ import CardCrypto
 import CardTransport
 import Foundation
 import History
+import HistoryPostgres
+import LiveMetrics
 import PCSC
 import ReadPath
 import Results
@@ -67,21 +69,45 @@ struct RunSetup {
 
         // The history: opened before anything is measured, so a database that cannot be used
         // (another program's, damaged) stops the run here rather than losing it silently.
+        // A run for a fleet's PostgreSQL history saves locally first (the default file) and is
+        // forwarded from a thread of its own; the server is never on the measured path.
         var history: (recorder: HistoryRecorder, path: String)?
+        var forwarding: (forwarder: HistoryForwarder, server: String)?
+        var recorders: [any RunRecorder] = []
         if !command.noSave {
-            let path = command.db ?? HistoryLocation.defaultPath()
+            let server = command.db.flatMap { PostgresLocation.isLocation($0) ? try? PostgresLocation($0) : nil }
+            let path = server == nil ? (command.db ?? HistoryLocation.defaultPath()) : HistoryLocation.defaultPath()
             do {
                 let store = try SQLiteHistoryStore(path: path)
-                history = (
-                    HistoryRecorder(
-                        store: store, origin: RunOrigin(kind: .run, hostID: HostIdentity.current(), site: command.site)),
-                    path
-                )
+                let recorder = HistoryRecorder(
+                    store: store, origin: RunOrigin(kind: .run, hostID: HostIdentity.current(), site: command.site))
+                history = (recorder, path)
+                if let server {
+                    let forwarder = HistoryForwarder(
+                        uploader: HistoryUploader(local: store, remote: PostgresHistoryStore(server: server)))
+                    forwarding = (forwarder, server.description)
+                    forwarder.start()
+                    recorders.append(ForwardingRecorder(recorder: recorder, forwarder: forwarder))
+                } else {
+                    recorders.append(recorder)
+                }
             } catch {
                 throw fail(
                     "the run cannot be saved in the history: \(error.reason); --no-save runs without it",
                     status: ExitStatus.environment)
             }
+        }
+        var pushing: MetricsPusher?
+        if let target = command.metrics {
+            guard case .pushgateway(let url) = try? MetricsTarget.parse(target) else {
+                throw fail("--metrics takes pushgateway=URL", status: ExitStatus.badInput)
+            }
+            let metrics = RunMetrics(site: command.site)
+            let pusher = MetricsPusher(
+                metrics: metrics, client: PushgatewayClient(base: url, instance: HostIdentity.current() ?? "unknown"))
+            pusher.start()
+            pushing = pusher
+            recorders.append(metrics)
         }
 
         // The host's error bars on this stack, before anything is measured.
@@ -101,7 +127,7 @@ struct RunSetup {
                 environment: Environment.current(
                     pcscLiteVersion: PCSCContext.libraryVersion, openSSLVersion: OpenSSL.version),
                 calibration: calibration, outPath: command.out, csvPath: command.csv,
-                recorders: history.map { [$0.recorder] } ?? []),
+                recorders: recorders),
             observer: observer, stopRequested: { Interruption.requested })
         if let replay {
             let timing = try ReplayOptionParsing.timing(command.timing, seed: command.seed)
@@ -144,6 +170,26 @@ struct RunSetup {
         if let csv = command.csv { printError("readerbench: samples in \(csv)") }
         if let history, let id = history.recorder.runID {
             printError("readerbench: saved in the history as run:\(id) (\(history.path))")
+        }
+        if let forwarding {
+            let sent = forwarding.forwarder.finish(timeout: 20)
+            if sent.whole, let remote = sent.remoteRun {
+                printError("readerbench: sent to \(forwarding.server) as run:\(remote)")
+            } else {
+                printError(
+                    "readerbench: warning: not (wholly) sent to the fleet history: "
+                        + (sent.lastError?.reason ?? "\(forwarding.server) did not answer in time")
+                        + "; the run is kept in the local history"
+                        + (history.flatMap { h in h.recorder.runID.map { " as run:\($0) (\(h.path))" } } ?? "")
+                        + " and marked unsent: `readerbench history sync` (or the next run) sends it")
+            }
+            if sent.earlierRunsSent > 0 {
+                printError("readerbench: also sent \(sent.earlierRunsSent) earlier unsent run(s)")
+            }
+        }
+        if let pushing {
+            let pushed = pushing.finish(timeout: 10)
+            if let error = pushed.lastError { printError("readerbench: warning: metrics not pushed: \(error.reason)") }
         }
         if let record = command.record {
             printError(

@@ -7,13 +7,13 @@ import RunComparison
 enum RunArguments {
     /// The series documents of `arguments`, in order; the history is opened only when an
     /// argument needs it.
-    static func documents(_ arguments: [String], database: HistoryDatabaseOption) throws(RunArgumentError)
-        -> [SeriesDocument]
-    {
+    static func documents(
+        _ arguments: [String], database: HistoryDatabaseOption, scope: FleetScopeOptions
+    ) throws(RunArgumentError) -> [SeriesDocument] {
         let resolved: [ResolvedRun]
         do {
-            resolved = try RunReference.resolve(arguments) { () throws(HistoryError) -> any HistoryStore in
-                try SQLiteHistoryStore(path: database.path)
+            resolved = try RunReference.resolve(arguments, scope: scope.scope) {
+                () throws(HistoryError) -> any HistoryStore in try database.openStore()
             }
         } catch {
             throw .history(error)
