@@ -43,7 +43,6 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
     /// The iteration under way (index, mode, warm-up, start), for the watchdog's record of a
     /// worker it abandons.
     private let current = Mutex<(index: Int, mode: IterationMode, warmup: Bool, start: UInt64)>((0, .warm, false, 0))
-    private var thread: Thread?
     /// The read strategy of this reader: the plan's, or its fallback for what the reader can do.
     private var strategy = ReadStrategy()
     /// The card's ATR as read when the reader joined, for the read path's ATR check.
@@ -67,7 +66,8 @@ final class ReaderWorker<Channel: CardConnection & SendableMetatype & ~Copyable>
     func start() {
         let thread = Thread { [self] in main() }
         thread.name = "readerbench reader \(id)"
-        self.thread = thread
+        // Not kept in a property: the thread holds this worker until it ends, and a worker holding
+        // its thread back made a cycle that outlived the run (LeakSanitizer found it).
         thread.start()
     }
 
