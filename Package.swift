@@ -246,7 +246,7 @@ let package = Package(
             name: "RunEngineTests",
             dependencies: [
                 "RunEngine", "RunModel", "Results", "ReadPath", "Measurement", "CardTransport", "APDU", "SimulatedCard",
-                "Simulator",
+                "Simulator", "RigSupport",
             ]),
         .testTarget(
             name: "ResultsTests", dependencies: ["Results", "Measurement", "CardIdentity", "RunModel"],

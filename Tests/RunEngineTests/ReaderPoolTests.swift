@@ -3,6 +3,7 @@ import Foundation
 import Measurement
 import ReadPath
 import Results
+import RigSupport
 import RunModel
 import Synchronization
 import Testing
@@ -163,6 +164,34 @@ struct ReaderPoolTests {
         let error = #expect(throws: RunEngineError.self) { try pool.run() }
         #expect(error?.code == .noReader)
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// The pool and its workers hold each other while a run goes; a run that ends, returned or
+    /// thrown, lets go of them. LeakSanitizer found the cycle left behind when no reader opened.
+    @Test("a pool is freed once its run ends, thrown or returned", arguments: [false, true])
+    func poolFreedAfterRun(readerOpens: Bool) throws {
+        weak var released: ReaderPool?
+        do {
+            let (pool, path) = makePool(visualPlan(iterations: 2))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            released = pool
+            if readerOpens {
+                pool.add(scriptedEndpoint("A"), pin: nil)
+                _ = try pool.run()
+            } else {
+                pool.add(
+                    ReaderEndpoint<ScriptedChannel>(
+                        name: "broken",
+                        makeChannel: { () throws(TransportError) -> ScriptedChannel in
+                            throw TransportError(.readerUnavailable, "gone")
+                        },
+                        describe: { _ in fatalError("never described") }),
+                    pin: nil)
+                #expect(throws: RunEngineError.self) { try pool.run() }
+            }
+        }
+        // A worker's thread may still be returning; it lets go of the pool when it ends.
+        #expect(Poll.until { released == nil })
     }
 }
 

@@ -132,6 +132,15 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
     /// Runs every reader to the end of the plan; returns the outcome. Throws only when the run
     /// cannot start (no reader could be opened, the result file cannot be created).
     public func run() throws(RunEngineError) -> RunOutcome {
+        // Workers hold the pool; however the run ends (returned or thrown), let go of them so both
+        // can be freed. An abandoned worker keeps the pool alive until its exchange returns, and
+        // is then ignored. (LeakSanitizer found the cycle on the path where no reader opened.)
+        defer {
+            condition.lock()
+            members.removeAll()
+            hotPlug = nil
+            condition.unlock()
+        }
         condition.lock()
         let initial = members
         running = Set(initial.keys)
@@ -212,11 +221,6 @@ public final class ReaderPool: WorkerCoordinator, @unchecked Sendable {
             note = only.note
         }
         let summary = sink.finish(stopReason: stopReason, note: note)
-        // Workers hold the pool; let go of them so both can be freed (an abandoned one keeps the
-        // pool alive until its exchange returns, and is then ignored).
-        condition.lock()
-        members.removeAll()
-        condition.unlock()
         return RunOutcome(header: header, summary: summary, maxFailureRate: plan.maxFailureRate)
     }
 
