@@ -13,7 +13,8 @@
 //   crypto          CardCrypto (OpenSSL: SHA-256, RSA PKCS#1 v1.5, X.509 public keys)
 //   readers         USBDevices (libusb inventory), ReaderCatalog (capability table from the CCID driver's
 //                   reader data), ReaderMatching (PC/SC readers to USB devices), ReaderDoctor
-//   fleets          HistoryPostgres (the history in PostgreSQL through postgres-nio, for many hosts),
+//   fleets          HistoryPostgres (the history in PostgreSQL through postgres-nio, for many hosts;
+//                   its client is built with the `Fleet` trait only, see below),
 //                   LiveMetrics (Prometheus text to a Pushgateway while a run goes)
 //   comparing runs  Comparison (pure statistics: quantile intervals, rank tests, verdicts),
 //                   RunComparison (result files in, verdicts and reports out),
@@ -64,19 +65,31 @@ let package = Package(
         .executable(name: "readerbench-fuzz", targets: ["ReaderBenchFuzz"]),
         .executable(name: "readerbench-fleet-scale", targets: ["FleetScale"]),
     ],
+    // `Fleet`: the PostgreSQL history client (docs/fleet.md). Off by default: postgres-nio brings
+    // swift-nio, swift-nio-ssl and swift-crypto (two copies of BoringSSL), which triple a clean
+    // build, and a care business measuring its one reader needs none of it. Without the trait a
+    // `postgresql://` history is refused with a sentence naming the trait; everything else,
+    // live metrics included, is in every build. scripts/test builds the tests with it.
+    traits: [
+        .trait(
+            name: "Fleet",
+            description: "The history in PostgreSQL for fleets of hosts (postgres-nio, swift-nio, BoringSSL)."),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        // The fleet history's PostgreSQL driver (issue 17); brings swift-nio, swift-nio-ssl,
-        // swift-crypto, swift-log and swift-metrics (the build-time cost is in docs/fleet.md).
+        // The fleet history's PostgreSQL driver (issue 17), used with the Fleet trait only; brings
+        // swift-nio, swift-nio-ssl, swift-crypto, swift-log and swift-metrics (the build-time cost
+        // is in docs/fleet.md).
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // Prometheus text format for live metrics; its only dependencies (swift-atomics,
         // swift-metrics) are already in the graph through postgres-nio.
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
-        // Already in the graph through postgres-nio; named for the modules HistoryPostgres imports.
+        // Already in the graph through postgres-nio (Fleet); named for the modules HistoryPostgres imports.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
@@ -163,9 +176,12 @@ let package = Package(
         .target(
             name: "HistoryPostgres",
             dependencies: [
-                "History", "Results", "RunModel", "Measurement", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+                "History", "Results", "RunModel", "Measurement",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Fleet"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Fleet"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Fleet"])),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["Fleet"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Fleet"])),
             ]),
         .target(
             name: "LiveMetrics",

@@ -42,6 +42,9 @@ public struct HistoryError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unreachable = Code("unreachable")
         /// A database URL could not be understood (`postgresql://user@host:port/db`).
         public static let badLocation = Code("bad location")
+        /// This build leaves out what was asked for (a PostgreSQL history needs the `Fleet`
+        /// trait: `swift build --traits Fleet`).
+        public static let notBuilt = Code("not built")
     }
 
     /// What kind of failure this is; compare this, not the text.

@@ -31,3 +31,29 @@ import Testing
         }
     }
 }
+
+/// The PostgreSQL client is in the build with the Fleet trait only; without it, a server is
+/// refused with a sentence naming the trait (the command line shows it and exits 3).
+@Suite struct PostgresSupportTests {
+    @Test("the client is there exactly when the build has the Fleet trait, and says so otherwise")
+    func builtWithTrait() throws {
+        let server = try PostgresLocation("postgresql://lab@127.0.0.1:1/bench", environment: [:])
+        #if Fleet
+            #expect(PostgresSupport.isBuilt)
+            try PostgresSupport.requireBuilt(for: server)
+            #expect(try PostgresSupport.receiver(server).location == "postgresql://lab@127.0.0.1:1/bench")
+        #else
+            #expect(!PostgresSupport.isBuilt)
+            let refusals = [
+                #expect(throws: HistoryError.self) { try PostgresSupport.requireBuilt(for: server) },
+                #expect(throws: HistoryError.self) { try PostgresSupport.receiver(server) },
+                #expect(throws: HistoryError.self) { try PostgresSupport.openStore(server) },
+            ]
+            for error in refusals {
+                #expect(error?.code == .notBuilt)
+                #expect(error?.reason.contains("--traits Fleet") == true)
+                #expect(error?.reason.contains("127.0.0.1:1/bench") == true)
+            }
+        #endif
+    }
+}

@@ -36,11 +36,7 @@ struct HistoryDatabaseOption: ParsableArguments {
 
     /// Opens the store, as a history error.
     func openStore() throws(HistoryError) -> any HistoryStore {
-        if isServer, let db {
-            let store = PostgresHistoryStore(server: try PostgresLocation(db))
-            try store.prepare()
-            return store
-        }
+        if isServer, let db { return try PostgresSupport.openStore(try PostgresLocation(db)) }
         return try SQLiteHistoryStore(path: path)
     }
 }

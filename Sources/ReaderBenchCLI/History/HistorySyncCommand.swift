@@ -64,9 +64,10 @@ struct HistorySync: ParsableCommand {
         var lines: [Line] = []
         var failures = 0
         for server in servers {
-            let uploader = HistoryUploader(local: store, remote: PostgresHistoryStore(server: server))
             let report: HistoryUploader.Report
-            do { report = try uploader.sendUnsent() } catch { throw historyFailure(error) }
+            do {
+                report = try HistoryUploader(local: store, remote: try PostgresSupport.receiver(server)).sendUnsent()
+            } catch { throw historyFailure(error) }
             for sent in report.sent {
                 lines.append(
                     Line(

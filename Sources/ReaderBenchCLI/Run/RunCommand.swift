@@ -142,7 +142,9 @@ struct RunCommand: ParsableCommand {
             do { _ = try MetricsTarget.parse(metrics) } catch { throw fail(error.reason, status: ExitStatus.badInput) }
         }
         if let db, PostgresLocation.isLocation(db) {
-            do { _ = try PostgresLocation(db) } catch { throw fail(error.reason, status: ExitStatus.badInput) }
+            do { try PostgresSupport.requireBuilt(for: try PostgresLocation(db)) } catch {
+                throw fail(error.reason, status: error.code == .notBuilt ? ExitStatus.environment : ExitStatus.badInput)
+            }
         }
         // --site labels the saved run and the live metrics: with --no-save it needs --metrics.
         if noSave && (db != nil || (site != nil && metrics == nil)) {

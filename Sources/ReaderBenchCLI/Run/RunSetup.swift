@@ -84,7 +84,7 @@ struct RunSetup {
                 history = (recorder, path)
                 if let server {
                     let forwarder = HistoryForwarder(
-                        uploader: HistoryUploader(local: store, remote: PostgresHistoryStore(server: server)))
+                        uploader: HistoryUploader(local: store, remote: try PostgresSupport.receiver(server)))
                     forwarding = (forwarder, server.description)
                     forwarder.start()
                     recorders.append(ForwardingRecorder(recorder: recorder, forwarder: forwarder))
