@@ -95,11 +95,11 @@ struct HostileCardTests {
         } else {
             #expect(hostile.alternative != nil, "no iteration failed with \(hostile.cause)")
         }
-        // A plain run peaks near 40 MB. Under a sanitizer its shadow memory and quarantine dominate,
-        // and LeakSanitizer checks the same runs for leaks instead.
-        if ProcessInfo.processInfo.environment["READERBENCH_SANITIZER"] == nil {
-            #expect(outcome.peakMegabytes < 128, "the run grew to \(outcome.peakMegabytes) MB")
-        }
+        // A plain run peaks near 40 MB. Under a sanitizer (scripts/test runs the suite under
+        // AddressSanitizer) shadow memory and the freed-memory quarantine come on top; LeakSanitizer
+        // checks the same runs for leaks as well.
+        let bound = ProcessInfo.processInfo.environment["READERBENCH_SANITIZER"] == nil ? 128 : 512
+        #expect(outcome.peakMegabytes < bound, "the run grew to \(outcome.peakMegabytes) MB")
     }
 
     @Test(
