@@ -35,6 +35,13 @@ enum CLI {
         return env
     }
 
+    /// For a run that ends with a worker the watchdog abandoned: that worker stays blocked in its
+    /// call until the process ends, by design, and keeps what it holds (the result sink, the
+    /// history store) alive. Under AddressSanitizer (scripts/test) LeakSanitizer would report
+    /// some of those live objects anyway, those a Swift enum refers to through a pointer with tag
+    /// bits it cannot read; so these runs check memory errors but not leaks.
+    static let abandonsAWorker = ["ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1"]
+
     /// Starts the tool; the caller waits or signals.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()

@@ -83,10 +83,11 @@ struct PoolTests {
         let readers = Array(Rig.readers.prefix(2))
         let out = try CLI.temporaryDirectory().appendingPathComponent("mute.json").path
         let outcome = try whileServing(["--readers", "2", "--reader-fault", "1=mute-on:25"], readers: readers) {
-            try CLI.run([
-                "run", "--readers", "all", "--schedule", "parallel", "--scenario", "visual", "--iterations", "10",
-                "--warmup", "0", "--warm", "--timeout", "500", "--out", out, "--quiet",
-            ])
+            try CLI.run(
+                [
+                    "run", "--readers", "all", "--schedule", "parallel", "--scenario", "visual", "--iterations", "10",
+                    "--warmup", "0", "--warm", "--timeout", "500", "--out", out, "--quiet",
+                ], environment: CLI.abandonsAWorker)
         }
         #expect(outcome.status == 3, "stderr: \(outcome.stderr)")
         let file = try ResultFile.load(out)
