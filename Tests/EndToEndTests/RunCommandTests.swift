@@ -88,7 +88,7 @@ struct RunCommandTests {
             [
                 "run", "--simulate", "--scenario", "visual", "--iterations", "5", "--warmup", "0", "--warm",
                 "--fault", "mute-on:20", "--timeout", "400", "--out", out, "--quiet",
-            ], timeout: 60)
+            ], environment: CLI.abandonsAWorker, timeout: 60)
         #expect(outcome.status == 3, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("did not complete within the 400 ms timeout"), "stderr: \(outcome.stderr)")
         let file = try ResultFile.load(out)

@@ -150,17 +150,20 @@ struct ReaderPoolTests {
         #expect(file.summary?.readers.allSatisfy { $0.stopReason == .interrupted } == true)
     }
 
+    /// A reader that cannot be opened (gone before the run starts).
+    static var unopenable: ReaderEndpoint<ScriptedChannel> {
+        ReaderEndpoint<ScriptedChannel>(
+            name: "broken",
+            makeChannel: { () throws(TransportError) -> ScriptedChannel in
+                throw TransportError(.readerUnavailable, "gone")
+            },
+            describe: { _ in fatalError("never described") })
+    }
+
     @Test("no reader that opens is an error, and the file is not created")
     func noReaderOpens() throws {
         let (pool, path) = makePool(visualPlan())
-        pool.add(
-            ReaderEndpoint<ScriptedChannel>(
-                name: "broken",
-                makeChannel: { () throws(TransportError) -> ScriptedChannel in
-                    throw TransportError(.readerUnavailable, "gone")
-                },
-                describe: { _ in fatalError("never described") }),
-            pin: nil)
+        pool.add(Self.unopenable, pin: nil)
         let error = #expect(throws: RunEngineError.self) { try pool.run() }
         #expect(error?.code == .noReader)
         #expect(!FileManager.default.fileExists(atPath: path))
@@ -179,14 +182,7 @@ struct ReaderPoolTests {
                 pool.add(scriptedEndpoint("A"), pin: nil)
                 _ = try pool.run()
             } else {
-                pool.add(
-                    ReaderEndpoint<ScriptedChannel>(
-                        name: "broken",
-                        makeChannel: { () throws(TransportError) -> ScriptedChannel in
-                            throw TransportError(.readerUnavailable, "gone")
-                        },
-                        describe: { _ in fatalError("never described") }),
-                    pin: nil)
+                pool.add(Self.unopenable, pin: nil)
                 #expect(throws: RunEngineError.self) { try pool.run() }
             }
         }
