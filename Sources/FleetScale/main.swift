@@ -178,22 +178,6 @@
                 options.model, rows, times[0], times[times.count / 2], times[times.count - 1], times.count))
     }
 
-    /// Errors from concurrent work.
-    final class Failures: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [String] = []
-        func add(_ text: String) {
-            lock.lock()
-            list.append(text)
-            lock.unlock()
-        }
-        var all: [String] {
-            lock.lock()
-            defer { lock.unlock() }
-            return list
-        }
-    }
-
     let options = Options(CommandLine.arguments)
     do {
         switch options.command {

@@ -131,19 +131,4 @@
         }
     }
 
-    /// Errors collected from concurrent work.
-    final class Failures: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [String] = []
-        func add(_ text: String) {
-            lock.lock()
-            list.append(text)
-            lock.unlock()
-        }
-        var all: [String] {
-            lock.lock()
-            defer { lock.unlock() }
-            return list
-        }
-    }
 #endif
