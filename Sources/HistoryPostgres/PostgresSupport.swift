@@ -8,16 +8,8 @@ import History
 /// (docs/fleet.md). A build without the trait still reads `postgresql://` URLs and says what to
 /// rebuild with, rather than treating the URL as a file name.
 public enum PostgresSupport {
-    /// Whether this build has the PostgreSQL client (the `Fleet` trait).
-    public static var isBuilt: Bool {
-        #if Fleet
-            true
-        #else
-            false
-        #endif
-    }
-
-    /// Throws ``HistoryError/Code/notBuilt`` (naming `server` and the trait) unless ``isBuilt``.
+    /// Throws ``HistoryError/Code/notBuilt`` (naming `server` and the trait) in a build without
+    /// the `Fleet` trait.
     public static func requireBuilt(for server: PostgresLocation) throws(HistoryError) {
         #if !Fleet
             throw notBuilt(server)

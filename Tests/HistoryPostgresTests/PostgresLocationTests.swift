@@ -39,11 +39,9 @@ import Testing
     func builtWithTrait() throws {
         let server = try PostgresLocation("postgresql://lab@127.0.0.1:1/bench", environment: [:])
         #if Fleet
-            #expect(PostgresSupport.isBuilt)
             try PostgresSupport.requireBuilt(for: server)
             #expect(try PostgresSupport.receiver(server).location == "postgresql://lab@127.0.0.1:1/bench")
         #else
-            #expect(!PostgresSupport.isBuilt)
             let refusals = [
                 #expect(throws: HistoryError.self) { try PostgresSupport.requireBuilt(for: server) },
                 #expect(throws: HistoryError.self) { try PostgresSupport.receiver(server) },
